@@ -1,0 +1,23 @@
+package dev.capstan.config;
+
+import dev.capstan.render.KubeVersion;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The agent's whole configuration, as loaded from one YAML file by {@link ConfigLoader}.
+ *
+ * @param namespace the agent's own namespace (inventories live there)
+ * @param cacheDir where Git object stores are kept between syncs
+ */
+public record AgentConfig(Server server, String namespace, Path cacheDir, Render render,
+                          List<ApplicationSpec> applications) {
+
+    /** @param tokenFile file holding the bearer token of the sync API; {@code tokenEnv} the env var alternative */
+    public record Server(int port, String tokenFile, String tokenEnv) {
+    }
+
+    /** Limits and the Kubernetes version manifests are judged against when no cluster is asked. */
+    public record Render(KubeVersion kubeVersion, long maxFileBytes, int maxDocuments) {
+    }
+}

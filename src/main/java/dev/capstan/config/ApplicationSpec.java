@@ -1,0 +1,31 @@
+package dev.capstan.config;
+
+import java.time.Duration;
+
+/** One application: which Git path to keep in sync with which namespace, and how. */
+public record ApplicationSpec(String name, Repo repo, Destination destination, Sync sync) {
+
+    /** @param ref branch, tag or full commit SHA; @param path directory inside the repository ("" for its root) */
+    public record Repo(String url, String ref, String path, Auth auth) {
+    }
+
+    /** HTTPS credentials; the secret comes from a file or an env var, never from this file. */
+    public record Auth(String username, String passwordFile, String passwordEnv) {
+        public boolean isPresent() {
+            return passwordFile != null || passwordEnv != null;
+        }
+    }
+
+    /** @param namespace where namespaced objects that name none are placed */
+    public record Destination(String namespace) {
+    }
+
+    /**
+     * @param interval how often Git is polled and the app reconciled
+     * @param prune delete objects that left Git
+     * @param allowEmpty allow a render with no objects to prune everything
+     * @param timeout how long a sync may wait for health
+     */
+    public record Sync(Duration interval, boolean prune, boolean allowEmpty, Duration timeout) {
+    }
+}

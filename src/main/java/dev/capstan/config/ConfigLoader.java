@@ -1,0 +1,160 @@
+package dev.capstan.config;
+
+import dev.capstan.render.KubeVersion;
+import dev.capstan.render.RemovedApis;
+import dev.capstan.yaml.YamlDocument;
+import dev.capstan.yaml.YamlException;
+import dev.capstan.yaml.YamlLimits;
+import dev.capstan.yaml.YamlReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Loads and checks the agent's config file. Every problem is reported at once with its
+ * line and key path ({@code capstan.yaml:7: applications[0].sync.interval: ...}), so a
+ * broken config is fixed in one round instead of one error per restart.
+ */
+public final class ConfigLoader {
+
+    private static final Pattern APP_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final Pattern NAMESPACE = APP_NAME;
+
+    private ConfigLoader() {
+    }
+
+    public static AgentConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(file + ": cannot read config file (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")"));
+        }
+        return parse(file.toString(), text);
+    }
+
+    public static AgentConfig parse(String file, String text) throws ConfigException {
+        List<YamlDocument> docs;
+        try {
+            docs = new YamlReader(YamlLimits.defaults()).readAll(text);
+        } catch (YamlException e) {
+            throw new ConfigException(List.of(file + (e.line() > 0 ? ":" + e.line() : "") + ": " + e.getMessage()));
+        }
+        if (docs.size() != 1 || !(docs.get(0).value() instanceof Map<?, ?> root)) {
+            throw new ConfigException(List.of(file + ": expected one YAML map with server and applications"));
+        }
+        List<String> problems = new ArrayList<>();
+        ConfigNode top = new ConfigNode(file, docs.get(0), "", root, problems);
+        top.allowOnly("server", "namespace", "cacheDir", "render", "applications");
+        AgentConfig config = new AgentConfig(
+                server(top.child("server")),
+                namespace(top, "namespace", "capstan"),
+                Path.of(top.string("cacheDir").orElse("/tmp/capstan-cache")),
+                render(top.child("render")),
+                applications(top));
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return config;
+    }
+
+    private static AgentConfig.Server server(ConfigNode n) {
+        n.allowOnly("port", "tokenFile", "tokenEnv");
+        return new AgentConfig.Server((int) n.integer("port", 8080, 1, 65535),
+                n.string("tokenFile").orElse(null), n.string("tokenEnv").orElse(null));
+    }
+
+    private static AgentConfig.Render render(ConfigNode n) {
+        n.allowOnly("kubeVersion", "maxFileBytes", "maxDocuments");
+        KubeVersion version = RemovedApis.builtIn().newest();
+        if (n.has("kubeVersion")) {
+            try {
+                version = KubeVersion.parse(n.string("kubeVersion").orElse(""));
+            } catch (IllegalArgumentException e) {
+                n.problem("kubeVersion", e.getMessage());
+            }
+        }
+        YamlLimits d = YamlLimits.defaults();
+        return new AgentConfig.Render(version,
+                n.integer("maxFileBytes", d.maxFileBytes(), 1, Integer.MAX_VALUE),
+                (int) n.integer("maxDocuments", d.maxDocuments(), 1, 1_000_000));
+    }
+
+    private static List<ApplicationSpec> applications(ConfigNode top) {
+        if (!top.has("applications")) {
+            top.problem("applications", "required: list the applications to sync");
+        }
+        List<ApplicationSpec> apps = new ArrayList<>();
+        Map<String, String> seen = new HashMap<>();
+        for (ConfigNode n : top.list("applications")) {
+            ApplicationSpec app = application(n);
+            if (app.name() != null) {
+                String first = seen.putIfAbsent(app.name(), n.path("name"));
+                if (first != null) {
+                    n.problem("name", "duplicate application name \"" + app.name() + "\" (also " + first + "); names must be unique");
+                }
+            }
+            apps.add(app);
+        }
+        return apps;
+    }
+
+    private static ApplicationSpec application(ConfigNode n) {
+        n.allowOnly("name", "repo", "destination", "sync");
+        String name = n.requiredString("name");
+        if (name != null && (name.length() > 53 || !APP_NAME.matcher(name).matches())) {
+            n.problem("name", "\"" + name + "\" is not a valid application name: at most 53 lower-case letters, "
+                    + "digits or '-', starting and ending with a letter or digit (it is used in labels and object names)");
+        }
+        if (!n.has("repo")) {
+            n.problem("repo", "required");
+        }
+        return new ApplicationSpec(name, repo(n.child("repo")), destination(n.child("destination")), sync(n.child("sync")));
+    }
+
+    private static ApplicationSpec.Repo repo(ConfigNode n) {
+        n.allowOnly("url", "ref", "path", "auth");
+        ConfigNode a = n.child("auth");
+        a.allowOnly("username", "passwordFile", "passwordEnv");
+        ApplicationSpec.Auth auth = new ApplicationSpec.Auth(a.string("username").orElse(null),
+                a.string("passwordFile").orElse(null), a.string("passwordEnv").orElse(null));
+        if (auth.passwordFile() != null && auth.passwordEnv() != null) {
+            a.problem("passwordEnv", "set passwordFile or passwordEnv, not both");
+        }
+        String path = n.string("path").orElse("");
+        if (path.startsWith("/") || List.of(path.split("/")).contains("..")) {
+            n.problem("path", "must be a path inside the repository (no leading '/' and no '..')");
+        }
+        return new ApplicationSpec.Repo(n.requiredString("url"), n.string("ref").orElse("HEAD"), path, auth);
+    }
+
+    private static ApplicationSpec.Destination destination(ConfigNode n) {
+        n.allowOnly("namespace");
+        return new ApplicationSpec.Destination(namespace(n, "namespace", "default"));
+    }
+
+    private static String namespace(ConfigNode n, String key, String dflt) {
+        String ns = n.string(key).orElse(dflt);
+        if (ns.length() > 63 || !NAMESPACE.matcher(ns).matches()) {
+            n.problem(key, "\"" + ns + "\" is not a valid namespace (DNS-1123 label: lower-case letters, digits, '-')");
+        }
+        return ns;
+    }
+
+    private static ApplicationSpec.Sync sync(ConfigNode n) {
+        n.allowOnly("interval", "prune", "allowEmpty", "timeout");
+        return new ApplicationSpec.Sync(
+                n.duration("interval", Duration.ofMinutes(3), Duration.ofSeconds(1)),
+                n.bool("prune", false),
+                n.bool("allowEmpty", false),
+                n.duration("timeout", Duration.ofMinutes(5), Duration.ofSeconds(1)));
+    }
+}

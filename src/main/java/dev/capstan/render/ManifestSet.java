@@ -1,0 +1,20 @@
+package dev.capstan.render;
+
+import dev.capstan.plan.ApplyOrder;
+import java.util.Comparator;
+import java.util.List;
+
+/** The desired state of one application at one revision: objects in apply order, plus warnings. */
+public record ManifestSet(List<Manifest> manifests, List<Problem> warnings) {
+
+    public ManifestSet {
+        manifests = manifests.stream()
+                .sorted(Comparator.comparing(Manifest::ref, ApplyOrder.COMPARATOR))
+                .toList();
+        warnings = warnings.stream().sorted(Problem.ORDER).toList();
+    }
+
+    public int size() {
+        return manifests.size();
+    }
+}

@@ -1,0 +1,6 @@
+package dev.capstan.render;
+
+/** Errors stop a render (nothing is applied); warnings are reported and the render goes on. */
+public enum Severity {
+    ERROR, WARNING
+}

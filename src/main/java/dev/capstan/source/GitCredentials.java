@@ -1,0 +1,72 @@
+package dev.capstan.source;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+
+/**
+ * HTTPS credentials for a repository. The secret is read from a file (a mounted Kubernetes
+ * Secret) or an environment variable at each use, so a rotated token is picked up without
+ * a restart; it is never part of {@link #toString()} or of any message.
+ */
+public final class GitCredentials {
+
+    private final String username;
+    private final String passwordFile;
+    private final String passwordEnv;
+    private final Map<String, String> env;
+
+    private GitCredentials(String username, String passwordFile, String passwordEnv, Map<String, String> env) {
+        this.username = username;
+        this.passwordFile = passwordFile;
+        this.passwordEnv = passwordEnv;
+        this.env = env;
+    }
+
+    public static GitCredentials none() {
+        return new GitCredentials(null, null, null, Map.of());
+    }
+
+    /** Username plus a password or token read from {@code passwordFile} or {@code passwordEnv} (one of them). */
+    public static GitCredentials of(String username, String passwordFile, String passwordEnv, Map<String, String> env) {
+        return new GitCredentials(username == null || username.isEmpty() ? "git" : username, passwordFile, passwordEnv, env);
+    }
+
+    public boolean isPresent() {
+        return passwordFile != null || passwordEnv != null;
+    }
+
+    /** A provider for JGit, or null when there are no credentials. */
+    CredentialsProvider provider() throws GitSourceException {
+        if (!isPresent()) {
+            return null;
+        }
+        return new UsernamePasswordCredentialsProvider(username, secret().toCharArray());
+    }
+
+    private String secret() throws GitSourceException {
+        if (passwordFile != null) {
+            try {
+                return Files.readString(Path.of(passwordFile), StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new GitSourceException("cannot read the Git password file " + passwordFile + ": "
+                        + e.getClass().getSimpleName() + "; check repo.auth.passwordFile and the mounted Secret");
+            }
+        }
+        String value = env.get(passwordEnv);
+        if (value == null || value.isEmpty()) {
+            throw new GitSourceException("environment variable " + passwordEnv + " (repo.auth.passwordEnv) is not set");
+        }
+        return value.strip();
+    }
+
+    @Override
+    public String toString() {
+        return isPresent() ? "GitCredentials[" + username + ", secret from "
+                + (passwordFile != null ? "file " + passwordFile : "env " + passwordEnv) + "]" : "GitCredentials[none]";
+    }
+}

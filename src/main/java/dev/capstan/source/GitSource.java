@@ -1,0 +1,276 @@
+package dev.capstan.source;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.eclipse.jgit.api.FetchCommand;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.transport.URIish;
+
+/**
+ * One application's Git repository. {@link #sync()} costs one ls-remote when nothing
+ * changed; a fetch (shallow where the server allows it) happens only for a commit that is
+ * not already in the local object store. When the remote fails, the last good snapshot
+ * stays available, so the agent keeps serving what it last knew.
+ * <p>Not thread-safe by design: each application reconciles on one thread at a time.
+ */
+public final class GitSource implements AutoCloseable {
+
+    private static final Pattern FULL_SHA = Pattern.compile("[0-9a-f]{40}");
+    private static final Pattern USERINFO = Pattern.compile("(?<=://)[^/@\\s]+@");
+    private static final String FETCHED = "refs/capstan/fetched";
+
+    private final String url;
+    private final String ref;
+    private final GitCredentials credentials;
+    private final GitRequestListener listener;
+    private final int timeoutSeconds;
+    private final Repository repo;
+    private Snapshot last;
+    private long lsRemotes;
+    private long fetches;
+
+    /**
+     * @param cacheDir where local object stores live (one bare repository per URL)
+     */
+    public GitSource(String url, String ref, GitCredentials credentials, Path cacheDir, int timeoutSeconds,
+                     GitRequestListener listener) throws GitSourceException {
+        this.url = url;
+        this.ref = ref == null || ref.isBlank() ? "HEAD" : ref.trim();
+        this.credentials = credentials;
+        this.listener = listener;
+        this.timeoutSeconds = timeoutSeconds;
+        validateUrl(url);
+        Path dir = cacheDir.resolve(hash(url) + ".git");
+        try {
+            Files.createDirectories(cacheDir);
+            this.repo = Git.init().setBare(true).setDirectory(dir.toFile()).call().getRepository();
+        } catch (IOException | GitAPIException e) {
+            throw new GitSourceException("cannot create the Git cache at " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The repository URL with any user name or password removed, fit for logs and status. */
+    public String displayUrl() {
+        return redact(url);
+    }
+
+    /** Resolves the ref, fetches if it points at a commit not yet here, and returns its files. */
+    public synchronized Snapshot sync() throws GitSourceException {
+        RemoteRef resolved = resolveRemote();
+        if (last != null && last.revision().sha().equals(resolved.sha())) {
+            return last;
+        }
+        ObjectId id = ObjectId.fromString(resolved.sha());
+        if (!hasCommit(id)) {
+            fetch(resolved);
+        }
+        last = snapshotOf(id);
+        return last;
+    }
+
+    /** A remote ref name (or a bare SHA) and the commit it points at. */
+    private record RemoteRef(String name, String sha) {
+    }
+
+    /** The snapshot of the last successful {@link #sync()}, if any. */
+    public synchronized Optional<Snapshot> lastGood() {
+        return Optional.ofNullable(last);
+    }
+
+    /** Ls-remote requests sent so far. */
+    public synchronized long lsRemoteCount() {
+        return lsRemotes;
+    }
+
+    /** Fetch requests sent so far. */
+    public synchronized long fetchCount() {
+        return fetches;
+    }
+
+    /**
+     * The commit the ref points at now: one ls-remote. A full commit SHA needs none: it
+     * cannot move.
+     */
+    public synchronized Revision resolve() throws GitSourceException {
+        return new Revision(ref, resolveRemote().sha(), "", null);
+    }
+
+    private RemoteRef resolveRemote() throws GitSourceException {
+        if (FULL_SHA.matcher(ref).matches()) {
+            return new RemoteRef(ref, ref);
+        }
+        Collection<Ref> refs = lsRemote();
+        for (String candidate : candidates(ref)) {
+            for (Ref r : refs) {
+                if (r.getName().equals(candidate)) {
+                    ObjectId id = r.getPeeledObjectId() != null ? r.getPeeledObjectId() : r.getObjectId();
+                    return new RemoteRef(r.getName(), id.name());
+                }
+            }
+        }
+        throw new GitSourceException("ref \"" + ref + "\" not found in " + displayUrl() + " (branches: "
+                + names(refs, Constants.R_HEADS) + "; tags: " + names(refs, Constants.R_TAGS)
+                + "); check repo.ref" + (ref.matches("[0-9a-f]{4,39}") ? " (a commit must be given as its full 40-character SHA)" : ""));
+    }
+
+    /** Git's own lookup order for a short name: exact, refs/, tags, then branches. */
+    private static List<String> candidates(String ref) {
+        if (ref.equals("HEAD") || ref.startsWith("refs/")) {
+            return List.of(ref);
+        }
+        return List.of("refs/" + ref, Constants.R_TAGS + ref, Constants.R_HEADS + ref);
+    }
+
+    private static String names(Collection<Ref> refs, String prefix) {
+        List<String> names = refs.stream().map(Ref::getName).filter(n -> n.startsWith(prefix))
+                .map(n -> n.substring(prefix.length())).filter(n -> !n.endsWith("^{}")).sorted().limit(10).toList();
+        return names.isEmpty() ? "none" : String.join(", ", names);
+    }
+
+    private Collection<Ref> lsRemote() throws GitSourceException {
+        long start = System.nanoTime();
+        boolean ok = false;
+        lsRemotes++;
+        try {
+            Collection<Ref> refs = Git.lsRemoteRepository()
+                    .setRemote(url)
+                    .setHeads(false).setTags(false) // all refs, HEAD included
+                    .setTimeout(timeoutSeconds)
+                    .setCredentialsProvider(credentials.provider())
+                    .call();
+            ok = true;
+            return refs;
+        } catch (GitAPIException | RuntimeException e) {
+            throw failure("ls-remote", e);
+        } finally {
+            listener.onRequest("ls-remote", ok, System.nanoTime() - start);
+        }
+    }
+
+    private void fetch(RemoteRef target) throws GitSourceException {
+        boolean pinned = FULL_SHA.matcher(ref).matches();
+        List<RefSpec> specs = List.of(new RefSpec("+" + target.name() + ":" + FETCHED));
+        try {
+            fetchOnce(specs, 1);
+        } catch (GitSourceException shallowRefused) {
+            // Dumb HTTP servers cannot serve shallow fetches; servers without
+            // allow-reachable-sha1-in-want refuse a SHA: fetch whole branches and tags instead.
+            List<RefSpec> fallback = pinned
+                    ? List.of(new RefSpec("+refs/heads/*:refs/capstan/heads/*"), new RefSpec("+refs/tags/*:refs/capstan/tags/*"))
+                    : specs;
+            fetchOnce(fallback, 0);
+        }
+        if (!hasCommit(ObjectId.fromString(target.sha()))) {
+            throw new GitSourceException("commit " + target.sha() + " is not in " + displayUrl()
+                    + " (or it moved while fetching); check repo.ref");
+        }
+    }
+
+    private void fetchOnce(List<RefSpec> specs, int depth) throws GitSourceException {
+        long start = System.nanoTime();
+        boolean ok = false;
+        fetches++;
+        try (Git git = Git.wrap(repo)) {
+            FetchCommand fetch = git.fetch()
+                    .setRemote(url)
+                    .setRefSpecs(specs)
+                    .setTagOpt(TagOpt.NO_TAGS)
+                    .setTimeout(timeoutSeconds)
+                    .setCredentialsProvider(credentials.provider());
+            if (depth > 0) {
+                fetch.setDepth(depth);
+            }
+            fetch.call();
+            ok = true;
+        } catch (GitAPIException | RuntimeException e) {
+            throw failure("fetch", e);
+        } finally {
+            listener.onRequest("fetch", ok, System.nanoTime() - start);
+        }
+    }
+
+    private boolean hasCommit(ObjectId id) {
+        try (RevWalk walk = new RevWalk(repo)) {
+            walk.parseCommit(id);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private Snapshot snapshotOf(ObjectId id) throws GitSourceException {
+        try (RevWalk walk = new RevWalk(repo)) {
+            RevCommit commit = walk.parseCommit(id);
+            Revision full = new Revision(ref, id.name(), commit.getShortMessage(),
+                    Instant.ofEpochSecond(commit.getCommitTime()));
+            return new Snapshot(repo, commit.getTree(), full, displayUrl());
+        } catch (IOException e) {
+            throw new GitSourceException("cannot read commit " + id.name() + " from the local cache: " + e.getMessage(), e);
+        }
+    }
+
+    private GitSourceException failure(String op, Exception e) {
+        StringBuilder causes = new StringBuilder();
+        for (Throwable t = e; t != null && causes.length() < 400; t = t.getCause()) {
+            if (t.getMessage() != null && !causes.toString().contains(t.getMessage())) {
+                causes.append(causes.length() == 0 ? "" : ": ").append(t.getMessage());
+            }
+        }
+        String msg = redact(causes.toString().replace(url, displayUrl()));
+        String hint = msg.toLowerCase().contains("auth") || msg.contains("401") || msg.contains("403")
+                ? "; check repo.auth" : "; check repo.url and that the server is reachable";
+        return new GitSourceException("git " + op + " " + displayUrl() + " failed: " + msg + hint, null);
+    }
+
+    /** Removes user name and password from every URL in {@code text}. */
+    public static String redact(String text) {
+        return USERINFO.matcher(text).replaceAll("");
+    }
+
+    private static void validateUrl(String url) throws GitSourceException {
+        try {
+            URIish uri = new URIish(url);
+            String scheme = uri.getScheme();
+            if (scheme != null && !List.of("https", "http", "git", "ssh", "file").contains(scheme)) {
+                throw new GitSourceException("unsupported repository URL scheme \"" + scheme + "\" in " + redact(url)
+                        + "; use https://, http://, git://, ssh:// or file://");
+            }
+        } catch (URISyntaxException e) {
+            throw new GitSourceException("invalid repository URL " + redact(url) + ": " + e.getReason());
+        }
+    }
+
+    private static String hash(String url) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        repo.close();
+    }
+}
