@@ -20,7 +20,6 @@ import dev.capstan.source.Snapshot;
 import dev.capstan.yaml.YamlLimits;
 import dev.capstan.yaml.YamlWriter;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -65,6 +64,10 @@ final class RenderCommand implements Callable<Integer> {
     @Option(names = "--live", description = "Judge API versions by what the cluster in the current kubeconfig serves.")
     boolean live;
 
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "Kubeconfig for --live (default: $KUBECONFIG, ~/.kube/config, or in-cluster).")
+    Path kubeconfig;
+
     @Option(names = "--max-file-bytes", description = "Largest manifest file accepted (default: ${DEFAULT-VALUE}).",
             defaultValue = "4194304")
     long maxFileBytes;
@@ -99,6 +102,9 @@ final class RenderCommand implements Callable<Integer> {
         } catch (IllegalArgumentException | KubernetesClientException e) {
             err.println("error: " + e.getMessage());
             return CapstanCommand.ERROR;
+        } catch (IOException e) {
+            err.println("error: cannot read kubeconfig " + kubeconfig + ": " + e.getMessage());
+            return CapstanCommand.ERROR;
         }
         try {
             ManifestSet set = dir != null ? renderDirectory(options) : renderRepository(options);
@@ -115,14 +121,14 @@ final class RenderCommand implements Callable<Integer> {
         }
     }
 
-    private RenderOptions options() {
+    private RenderOptions options() throws IOException {
         YamlLimits limits = YamlLimits.defaults().withMaxFileBytes(maxFileBytes).withMaxDocuments(maxDocuments);
         RenderOptions options = RenderOptions.defaults().withLimits(limits).withDefaultNamespace(namespace);
         if (kubeVersion != null) {
             options = options.withApiPolicy(ApiVersionPolicy.offline(KubeVersion.parse(kubeVersion)));
         }
         if (live) {
-            try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+            try (KubernetesClient client = Kube.client(kubeconfig)) {
                 ClusterDiscovery discovery = ClusterDiscovery.load(client);
                 options = options.withApiPolicy(new ServedApiPolicy(RemovedApis.builtIn(), discovery::serves))
                         .withScopes(discovery.or(KindScopes.BUILT_IN));

@@ -34,9 +34,14 @@ public final class ConfigLoader {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException(List.of(file + ": cannot read config file: no such file"));
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new ConfigException(List.of(file + ": cannot read config file: permission denied"));
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new ConfigException(List.of(file + ": cannot read config file: not valid UTF-8"));
         } catch (IOException e) {
-            throw new ConfigException(List.of(file + ": cannot read config file (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")"));
+            throw new ConfigException(List.of(file + ": cannot read config file: " + e.getMessage()));
         }
         return parse(file.toString(), text);
     }

@@ -1,0 +1,112 @@
+package dev.capstan.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/** Config loading: every mistake named by line and key path. */
+class ConfigLoaderTest {
+
+    private static final String APP = """
+            applications:
+              - name: guestbook
+                repo: {url: https://example.com/apps.git, ref: main, path: guestbook}
+            """;
+
+    @Test
+    void loadsTheDocumentedExampleWithDefaults() throws Exception {
+        AgentConfig c = ConfigLoader.parse("c.yaml", """
+                server: {port: 8080}
+                applications:
+                  - name: guestbook
+                    repo: {url: https://example.com/apps.git, ref: main, path: guestbook}
+                    destination: {namespace: guestbook}
+                    sync: {interval: 15s, prune: true}
+                """);
+        ApplicationSpec app = c.applications().get(0);
+        assertEquals(8080, c.server().port());
+        assertEquals("guestbook", app.destination().namespace());
+        assertEquals(Duration.ofSeconds(15), app.sync().interval());
+        assertTrue(app.sync().prune());
+        assertFalse(app.sync().allowEmpty());
+        assertEquals(Duration.ofMinutes(5), app.sync().timeout());
+        assertEquals("capstan", c.namespace());
+        assertFalse(app.repo().auth().isPresent());
+    }
+
+    @Test
+    void defaultsWhenOptionalSectionsAreLeftOut() throws Exception {
+        ApplicationSpec app = ConfigLoader.parse("c.yaml", APP).applications().get(0);
+        assertEquals("default", app.destination().namespace());
+        assertEquals(Duration.ofMinutes(3), app.sync().interval());
+    }
+
+    static Stream<Arguments> mistakes() {
+        return Stream.of(
+                Arguments.of("unknown top-level key", "serverr: {}\n" + APP, "c.yaml:1: serverr: unknown key"),
+                Arguments.of("unknown nested key", APP + "    sync: {intervall: 1m}\n", "c.yaml:4: applications[0].sync.intervall: unknown key"),
+                Arguments.of("missing repo url", "applications:\n  - name: a\n    repo: {ref: main}\n", "c.yaml:3: applications[0].repo.url: required"),
+                Arguments.of("missing name", "applications:\n  - repo: {url: file:///x}\n", "c.yaml:2: applications[0].name: required"),
+                Arguments.of("missing repo", "applications:\n  - name: a\n", "c.yaml:2: applications[0].repo: required"),
+                Arguments.of("no applications", "server: {port: 1}\n", "c.yaml:1: applications: required"),
+                Arguments.of("bad duration", APP + "    sync: {interval: 15x}\n",
+                        "c.yaml:4: applications[0].sync.interval: \"15x\" is not a duration; write e.g. 30s, 5m, 1h30m or 500ms"),
+                Arguments.of("too short interval", APP + "    sync: {interval: 10ms}\n", "applications[0].sync.interval: must be at least 1s"),
+                Arguments.of("bad boolean", APP + "    sync: {prune: sometimes}\n", "applications[0].sync.prune: must be true or false"),
+                Arguments.of("bad port", "server: {port: 70000}\n" + APP, "c.yaml:1: server.port: must be a whole number from 1 to 65535"),
+                Arguments.of("duplicate names", APP + "  - name: guestbook\n    repo: {url: file:///y}\n",
+                        "c.yaml:4: applications[1].name: duplicate application name \"guestbook\" (also applications[0].name)"),
+                Arguments.of("bad app name", "applications:\n  - name: Guest_Book\n    repo: {url: file:///x}\n",
+                        "applications[0].name: \"Guest_Book\" is not a valid application name"),
+                Arguments.of("bad namespace", APP + "    destination: {namespace: Shop}\n",
+                        "applications[0].destination.namespace: \"Shop\" is not a valid namespace"),
+                Arguments.of("path escaping the repo", "applications:\n  - name: a\n    repo: {url: file:///x, path: ../etc}\n",
+                        "applications[0].repo.path: must be a path inside the repository"),
+                Arguments.of("both secrets", "applications:\n  - name: a\n    repo:\n      url: file:///x\n      auth: {passwordFile: /f, passwordEnv: E}\n",
+                        "applications[0].repo.auth.passwordEnv: set passwordFile or passwordEnv, not both"),
+                Arguments.of("bad kube version", "render: {kubeVersion: latest}\n" + APP, "render.kubeVersion: \"latest\" is not a Kubernetes version"),
+                Arguments.of("list instead of map", "server: [8080]\n" + APP, "c.yaml:1: server: must be a map"),
+                Arguments.of("not yaml", "applications: [\n", "c.yaml:2: invalid YAML"),
+                Arguments.of("not a map", "- a\n- b\n", "c.yaml: expected one YAML map"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mistakes")
+    void reportsMistakesWithLineAndKeyPath(String name, String yaml, String expected) {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("c.yaml", yaml));
+        assertTrue(e.problems().stream().anyMatch(p -> p.contains(expected)), "expected '" + expected + "' in " + e.problems());
+    }
+
+    @Test
+    void reportsAllMistakesAtOnce() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("c.yaml", """
+                serverr: {}
+                applications:
+                  - name: a
+                    repo: {}
+                    sync: {interval: soon, prune: maybe}
+                """));
+        assertEquals(List.of(
+                "c.yaml:1: serverr: unknown key; known keys here: applications, cacheDir, namespace, render, server",
+                "c.yaml:4: applications[0].repo.url: required",
+                "c.yaml:5: applications[0].sync.interval: \"soon\" is not a duration; write e.g. 30s, 5m, 1h30m or 500ms",
+                "c.yaml:5: applications[0].sync.prune: must be true or false, not \"maybe\""), e.problems());
+    }
+
+    @Test
+    void durationsReadAndPrintGoStyle() {
+        assertEquals(Duration.ofSeconds(90), Durations.parse("1m30s"));
+        assertEquals(Duration.ofMillis(1500), Durations.parse("1.5s"));
+        assertEquals("1h1m", Durations.format(Duration.ofMinutes(61)));
+        assertEquals("250ms", Durations.format(Duration.ofMillis(250)));
+    }
+}
