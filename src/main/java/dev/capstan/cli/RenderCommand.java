@@ -85,6 +85,12 @@ final class RenderCommand implements Callable<Integer> {
     @Option(names = "--password-env", description = "Environment variable holding the HTTPS password or token for --repo.")
     String passwordEnv;
 
+    @Option(names = "--ssh-key-file", description = "Private key for ssh:// repositories (default: ~/.ssh).")
+    String sshKeyFile;
+
+    @Option(names = "--known-hosts-file", description = "known_hosts for ssh:// repositories (default: ~/.ssh/known_hosts).")
+    String knownHostsFile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -148,6 +154,7 @@ final class RenderCommand implements Callable<Integer> {
         Path cache = Files.createTempDirectory("capstan-render");
         GitCredentials credentials = passwordFile != null || passwordEnv != null
                 ? GitCredentials.of(username, passwordFile, passwordEnv, System.getenv()) : GitCredentials.none();
+        credentials = credentials.withSsh(sshKeyFile, knownHostsFile);
         try (GitSource source = new GitSource(repo, ref, credentials, cache, 60, (op, ok, nanos) -> { })) {
             Snapshot snapshot = source.sync();
             return new PlainRenderer(options).render(snapshot, path);

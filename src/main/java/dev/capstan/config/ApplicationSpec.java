@@ -9,8 +9,11 @@ public record ApplicationSpec(String name, Repo repo, Destination destination, S
     public record Repo(String url, String ref, String path, Auth auth) {
     }
 
-    /** HTTPS credentials; the secret comes from a file or an env var, never from this file. */
-    public record Auth(String username, String passwordFile, String passwordEnv) {
+    /**
+     * Credentials: for HTTPS a password or token from a file or an env var (never from the
+     * config itself); for SSH a private key file and a known_hosts file.
+     */
+    public record Auth(String username, String passwordFile, String passwordEnv, String sshKeyFile, String knownHostsFile) {
         public boolean isPresent() {
             return passwordFile != null || passwordEnv != null;
         }

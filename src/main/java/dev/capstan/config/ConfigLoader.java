@@ -128,9 +128,10 @@ public final class ConfigLoader {
     private static ApplicationSpec.Repo repo(ConfigNode n) {
         n.allowOnly("url", "ref", "path", "auth");
         ConfigNode a = n.child("auth");
-        a.allowOnly("username", "passwordFile", "passwordEnv");
+        a.allowOnly("username", "passwordFile", "passwordEnv", "sshKeyFile", "knownHostsFile");
         ApplicationSpec.Auth auth = new ApplicationSpec.Auth(a.string("username").orElse(null),
-                a.string("passwordFile").orElse(null), a.string("passwordEnv").orElse(null));
+                a.string("passwordFile").orElse(null), a.string("passwordEnv").orElse(null),
+                a.string("sshKeyFile").orElse(null), a.string("knownHostsFile").orElse(null));
         if (auth.passwordFile() != null && auth.passwordEnv() != null) {
             a.problem("passwordEnv", "set passwordFile or passwordEnv, not both");
         }

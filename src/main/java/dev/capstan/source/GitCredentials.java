@@ -9,9 +9,11 @@ import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
 /**
- * HTTPS credentials for a repository. The secret is read from a file (a mounted Kubernetes
- * Secret) or an environment variable at each use, so a rotated token is picked up without
- * a restart; it is never part of {@link #toString()} or of any message.
+ * Credentials for a repository: for HTTPS a user name and a password or token, read from
+ * a file (a mounted Kubernetes Secret) or an environment variable at each use, so a
+ * rotated token is picked up without a restart; for SSH a private key file and a
+ * known_hosts file (host keys are always checked). Secrets are never part of
+ * {@link #toString()} or of any message.
  */
 public final class GitCredentials {
 
@@ -19,21 +21,42 @@ public final class GitCredentials {
     private final String passwordFile;
     private final String passwordEnv;
     private final Map<String, String> env;
+    private final String sshKeyFile;
+    private final String knownHostsFile;
 
-    private GitCredentials(String username, String passwordFile, String passwordEnv, Map<String, String> env) {
+    private GitCredentials(String username, String passwordFile, String passwordEnv, Map<String, String> env,
+                           String sshKeyFile, String knownHostsFile) {
         this.username = username;
         this.passwordFile = passwordFile;
         this.passwordEnv = passwordEnv;
         this.env = env;
+        this.sshKeyFile = sshKeyFile;
+        this.knownHostsFile = knownHostsFile;
     }
 
     public static GitCredentials none() {
-        return new GitCredentials(null, null, null, Map.of());
+        return new GitCredentials(null, null, null, Map.of(), null, null);
     }
 
     /** Username plus a password or token read from {@code passwordFile} or {@code passwordEnv} (one of them). */
     public static GitCredentials of(String username, String passwordFile, String passwordEnv, Map<String, String> env) {
-        return new GitCredentials(username == null || username.isEmpty() ? "git" : username, passwordFile, passwordEnv, env);
+        return new GitCredentials(username == null || username.isEmpty() ? "git" : username, passwordFile, passwordEnv, env,
+                null, null);
+    }
+
+    /** The same credentials plus an SSH private key and the known_hosts file that vouches for the server (either may be null). */
+    public GitCredentials withSsh(String keyFile, String knownHosts) {
+        return new GitCredentials(username, passwordFile, passwordEnv, env, keyFile, knownHosts);
+    }
+
+    /** Private key file for ssh:// URLs, or null for the SSH defaults (~/.ssh). */
+    public String sshKeyFile() {
+        return sshKeyFile;
+    }
+
+    /** known_hosts file for ssh:// URLs, or null for ~/.ssh/known_hosts. */
+    public String knownHostsFile() {
+        return knownHostsFile;
     }
 
     public boolean isPresent() {
@@ -66,7 +89,8 @@ public final class GitCredentials {
 
     @Override
     public String toString() {
-        return isPresent() ? "GitCredentials[" + username + ", secret from "
-                + (passwordFile != null ? "file " + passwordFile : "env " + passwordEnv) + "]" : "GitCredentials[none]";
+        String https = isPresent() ? username + ", secret from "
+                + (passwordFile != null ? "file " + passwordFile : "env " + passwordEnv) : "no password";
+        return "GitCredentials[" + https + (sshKeyFile != null ? ", ssh key " + sshKeyFile : "") + "]";
     }
 }

@@ -24,7 +24,11 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.transport.SshTransport;
+import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.URIish;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
 
 /**
  * One application's Git repository. {@link #sync()} costs one ls-remote when nothing
@@ -45,6 +49,7 @@ public final class GitSource implements AutoCloseable {
     private final GitRequestListener listener;
     private final int timeoutSeconds;
     private final Repository repo;
+    private final SshdSessionFactory ssh;
     private Snapshot last;
     private long lsRemotes;
     private long fetches;
@@ -61,6 +66,7 @@ public final class GitSource implements AutoCloseable {
         this.timeoutSeconds = timeoutSeconds;
         validateUrl(url);
         Path dir = cacheDir.resolve(hash(url) + ".git");
+        this.ssh = url.startsWith("ssh://") || url.matches("^[^/:@]+@[^/:]+:.*") ? sshFactory(credentials, cacheDir) : null;
         try {
             Files.createDirectories(cacheDir);
             this.repo = Git.init().setBare(true).setDirectory(dir.toFile()).call().getRepository();
@@ -157,6 +163,7 @@ public final class GitSource implements AutoCloseable {
                     .setHeads(false).setTags(false) // all refs, HEAD included
                     .setTimeout(timeoutSeconds)
                     .setCredentialsProvider(credentials.provider())
+                    .setTransportConfigCallback(this::configure)
                     .call();
             ok = true;
             return refs;
@@ -196,7 +203,8 @@ public final class GitSource implements AutoCloseable {
                     .setRefSpecs(specs)
                     .setTagOpt(TagOpt.NO_TAGS)
                     .setTimeout(timeoutSeconds)
-                    .setCredentialsProvider(credentials.provider());
+                    .setCredentialsProvider(credentials.provider())
+                    .setTransportConfigCallback(this::configure);
             if (depth > 0) {
                 fetch.setDepth(depth);
             }
@@ -207,6 +215,39 @@ public final class GitSource implements AutoCloseable {
         } finally {
             listener.onRequest("fetch", ok, System.nanoTime() - start);
         }
+    }
+
+    private void configure(Transport transport) {
+        if (ssh != null && transport instanceof SshTransport sshTransport) {
+            sshTransport.setSshSessionFactory(ssh);
+        }
+    }
+
+    /**
+     * An SSH client that uses only the configured key and known_hosts (strict host key
+     * checking: an unknown server is refused, never trusted on first use).
+     */
+    private static SshdSessionFactory sshFactory(GitCredentials credentials, Path cacheDir) {
+        Path home = cacheDir.resolve("ssh-home");
+        SshdSessionFactoryBuilder builder = new SshdSessionFactoryBuilder()
+                .setHomeDirectory(home.toFile())
+                .setSshDirectory(home.resolve(".ssh").toFile())
+                .setPreferredAuthentications("publickey");
+        if (credentials.sshKeyFile() != null) {
+            Path key = Path.of(credentials.sshKeyFile());
+            builder.setDefaultIdentities(dir -> List.of(key));
+        } else {
+            Path userSsh = Path.of(System.getProperty("user.home"), ".ssh");
+            builder.setSshDirectory(userSsh.toFile());
+        }
+        if (credentials.knownHostsFile() != null) {
+            Path known = Path.of(credentials.knownHostsFile());
+            builder.setDefaultKnownHostsFiles(dir -> List.of(known));
+        } else {
+            Path known = Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
+            builder.setDefaultKnownHostsFiles(dir -> List.of(known));
+        }
+        return builder.build(null);
     }
 
     private boolean hasCommit(ObjectId id) {
@@ -272,5 +313,8 @@ public final class GitSource implements AutoCloseable {
     @Override
     public void close() {
         repo.close();
+        if (ssh != null) {
+            ssh.close();
+        }
     }
 }
