@@ -16,15 +16,7 @@ class RunCommandTest {
 
     @Test
     void validConfigListsTheApplications() throws Exception {
-        Path config = tmp.resolve("capstan.yaml");
-        Files.writeString(config, """
-                server: {port: 8080}
-                applications:
-                  - name: guestbook
-                    repo: {url: https://example.com/apps.git, ref: main, path: guestbook}
-                    destination: {namespace: guestbook}
-                    sync: {interval: 15s, prune: true}
-                """);
+        Path config = Path.of(RunCommandTest.class.getResource("/dev/capstan/config/documented-example.yaml").toURI());
         CliRun run = CliRun.of("run", "--config", config.toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("guestbook: https://example.com/apps.git ref main path guestbook -> namespace guestbook, every 15s, prune"),

@@ -24,14 +24,8 @@ class ConfigLoaderTest {
 
     @Test
     void loadsTheDocumentedExampleWithDefaults() throws Exception {
-        AgentConfig c = ConfigLoader.parse("c.yaml", """
-                server: {port: 8080}
-                applications:
-                  - name: guestbook
-                    repo: {url: https://example.com/apps.git, ref: main, path: guestbook}
-                    destination: {namespace: guestbook}
-                    sync: {interval: 15s, prune: true}
-                """);
+        AgentConfig c = ConfigLoader.load(java.nio.file.Path.of(
+                ConfigLoaderTest.class.getResource("/dev/capstan/config/documented-example.yaml").toURI()));
         ApplicationSpec app = c.applications().get(0);
         assertEquals(8080, c.server().port());
         assertEquals("guestbook", app.destination().namespace());

@@ -53,8 +53,13 @@ public final class GitDaemonServer implements AutoCloseable {
         return uploads.get();
     }
 
+    /** Stops listening and waits until the port is closed, so the next connection is refused. */
     @Override
     public void close() {
-        daemon.stop();
+        try {
+            daemon.stopAndWait();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
