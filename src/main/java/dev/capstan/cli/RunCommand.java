@@ -6,6 +6,11 @@ import dev.capstan.config.ConfigException;
 import dev.capstan.config.ConfigLoader;
 import dev.capstan.config.Durations;
 import dev.capstan.source.GitSource;
+import dev.capstan.source.GitSourceException;
+import dev.capstan.sync.Agent;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.concurrent.CountDownLatch;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -14,14 +19,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code capstan run}: the agent. For now it loads and checks the config and lists the
- * applications it would serve; the sync engine (issue #3) plugs in here.
+ * {@code capstan run}: the agent. Loads and checks the config, connects to the cluster
+ * (kubeconfig from --kubeconfig, $KUBECONFIG, ~/.kube/config, or in-cluster) and keeps
+ * every application in sync until stopped. {@code --check} only validates and lists.
  */
-@Command(name = "run", description = "Run the agent with a config file (validates it and lists the applications).")
+@Command(name = "run", description = "Run the agent: keep every configured application in sync with Git.")
 final class RunCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Agent config file (YAML).")
     Path config;
+
+    @Option(names = "--check", description = "Only validate the config and list the applications, then exit.")
+    boolean check;
+
+    @CommandLine.Mixin
+    KubeOptions kube;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -45,6 +57,33 @@ final class RunCommand implements Callable<Integer> {
                     + " -> namespace " + app.destination().namespace()
                     + ", every " + Durations.format(app.sync().interval())
                     + (app.sync().prune() ? ", prune" : ""));
+        }
+        if (check) {
+            return CapstanCommand.OK;
+        }
+        return runAgent(agent, err);
+    }
+
+    private Integer runAgent(AgentConfig config, PrintWriter err) {
+        KubernetesClient client;
+        Agent agent;
+        try {
+            client = kube.client();
+            agent = new Agent(config, client, System.getenv()).start();
+        } catch (GitSourceException | KubernetesClientException | java.io.IOException e) {
+            err.println("error: " + e.getMessage());
+            return CapstanCommand.ERROR;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            client.close();
+            stopped.countDown();
+        }, "capstan-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         return CapstanCommand.OK;
     }

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,26 +24,30 @@ public final class ClusterDiscovery implements KindScopes {
 
     private final Set<String> served;
     private final Map<String, Boolean> namespaced;
+    private final Map<String, ResourceDefinitionContext> contexts;
 
-    ClusterDiscovery(Set<String> served, Map<String, Boolean> namespaced) {
+    ClusterDiscovery(Set<String> served, Map<String, Boolean> namespaced, Map<String, ResourceDefinitionContext> contexts) {
         this.served = Set.copyOf(served);
         this.namespaced = Map.copyOf(namespaced);
+        this.contexts = Map.copyOf(contexts);
     }
 
     /** Reads discovery: one request for the groups, one per group version. */
     public static ClusterDiscovery load(KubernetesClient client) {
         Set<String> served = new HashSet<>();
         Map<String, Boolean> namespaced = new HashMap<>();
-        add(client.getApiResources("v1"), "v1", served, namespaced);
+        Map<String, ResourceDefinitionContext> contexts = new HashMap<>();
+        add(client.getApiResources("v1"), "v1", served, namespaced, contexts);
         for (APIGroup group : client.getApiGroups().getGroups()) {
             for (GroupVersionForDiscovery gv : group.getVersions()) {
-                add(client.getApiResources(gv.getGroupVersion()), gv.getGroupVersion(), served, namespaced);
+                add(client.getApiResources(gv.getGroupVersion()), gv.getGroupVersion(), served, namespaced, contexts);
             }
         }
-        return new ClusterDiscovery(served, namespaced);
+        return new ClusterDiscovery(served, namespaced, contexts);
     }
 
-    private static void add(APIResourceList list, String groupVersion, Set<String> served, Map<String, Boolean> namespaced) {
+    private static void add(APIResourceList list, String groupVersion, Set<String> served, Map<String, Boolean> namespaced,
+                            Map<String, ResourceDefinitionContext> contexts) {
         if (list == null) {
             return;
         }
@@ -53,7 +58,16 @@ public final class ClusterDiscovery implements KindScopes {
             }
             served.add(groupVersion + "|" + r.getKind());
             namespaced.put(ObjectRef.groupOf(groupVersion) + "/" + r.getKind(), Boolean.TRUE.equals(r.getNamespaced()));
+            String version = groupVersion.contains("/") ? groupVersion.substring(groupVersion.indexOf('/') + 1) : groupVersion;
+            contexts.put(groupVersion + "|" + r.getKind(), new ResourceDefinitionContext.Builder()
+                    .withGroup(ObjectRef.groupOf(groupVersion)).withVersion(version).withKind(r.getKind())
+                    .withPlural(r.getName()).withNamespaced(Boolean.TRUE.equals(r.getNamespaced())).build());
         }
+    }
+
+    /** How to address apiVersion/kind on this cluster, or empty when it is not served. */
+    public Optional<ResourceDefinitionContext> context(String apiVersion, String kind) {
+        return Optional.ofNullable(contexts.get(apiVersion + "|" + kind));
     }
 
     public boolean serves(String apiVersion, String kind) {

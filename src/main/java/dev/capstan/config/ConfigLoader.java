@@ -73,7 +73,7 @@ public final class ConfigLoader {
 
     private static AgentConfig.Server server(ConfigNode n) {
         n.allowOnly("port", "tokenFile", "tokenEnv");
-        return new AgentConfig.Server((int) n.integer("port", 8080, 1, 65535),
+        return new AgentConfig.Server((int) n.integer("port", 8080, 0, 65535),
                 n.string("tokenFile").orElse(null), n.string("tokenEnv").orElse(null));
     }
 

@@ -63,6 +63,62 @@ public final class ApplyOrder {
     private ApplyOrder() {
     }
 
+    /** Objects the server must know before anything else can be applied: the first stage. */
+    public static boolean isStageOne(ObjectRef ref) {
+        return ref.kind().equals("Namespace") && ref.group().isEmpty()
+                || ref.kind().equals("CustomResourceDefinition") && ref.group().equals("apiextensions.k8s.io");
+    }
+
+    /**
+     * Desired objects in apply order: kind order, moved later where a
+     * {@code capstan.dev/depends-on} annotation asks for it (a dependency on an object
+     * outside the set is ignored: it cannot be ordered against).
+     *
+     * @throws IllegalArgumentException on a dependency cycle, naming the objects in it
+     */
+    public static List<DesiredObject> sort(List<DesiredObject> objects) {
+        List<DesiredObject> byKind = new java.util.ArrayList<>(objects);
+        byKind.sort((a, b) -> COMPARATOR.compare(a.ref(), b.ref()));
+        java.util.Map<String, DesiredObject> byLooseRef = new java.util.HashMap<>();
+        for (DesiredObject d : byKind) {
+            byLooseRef.put(loose(d.ref()), d);
+        }
+        java.util.Map<DesiredObject, java.util.Set<DesiredObject>> waitsFor = new java.util.IdentityHashMap<>();
+        for (DesiredObject d : byKind) {
+            java.util.Set<DesiredObject> deps = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (ObjectRef r : d.dependsOn()) {
+                DesiredObject dep = byLooseRef.get(loose(r));
+                if (dep != null && dep != d) {
+                    deps.add(dep);
+                }
+            }
+            waitsFor.put(d, deps);
+        }
+        List<DesiredObject> sorted = new java.util.ArrayList<>();
+        java.util.Set<DesiredObject> done = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        while (sorted.size() < byKind.size()) {
+            DesiredObject next = null;
+            for (DesiredObject d : byKind) {
+                if (!done.contains(d) && done.containsAll(waitsFor.get(d))) {
+                    next = d;
+                    break;
+                }
+            }
+            if (next == null) {
+                String cycle = byKind.stream().filter(d -> !done.contains(d)).map(d -> d.ref().toString())
+                        .collect(java.util.stream.Collectors.joining(", "));
+                throw new IllegalArgumentException("capstan.dev/depends-on forms a cycle among " + cycle);
+            }
+            sorted.add(next);
+            done.add(next);
+        }
+        return sorted;
+    }
+
+    private static String loose(ObjectRef r) {
+        return r.kind() + "/" + r.namespace() + "/" + r.name();
+    }
+
     /** Position of a kind in the apply order; unknown kinds share the last rank. */
     public static int rank(String kind) {
         int i = KINDS.indexOf(kind);

@@ -17,7 +17,7 @@ class RunCommandTest {
     @Test
     void validConfigListsTheApplications() throws Exception {
         Path config = Path.of(RunCommandTest.class.getResource("/dev/capstan/config/documented-example.yaml").toURI());
-        CliRun run = CliRun.of("run", "--config", config.toString());
+        CliRun run = CliRun.of("run", "--check", "--config", config.toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("guestbook: https://example.com/apps.git ref main path guestbook -> namespace guestbook, every 15s, prune"),
                 run.out());
@@ -32,7 +32,7 @@ class RunCommandTest {
                     repo: {urll: https://example.com/apps.git}
                     sync: {interval: 15x}
                 """);
-        CliRun run = CliRun.of("run", "--config", config.toString());
+        CliRun run = CliRun.of("run", "--check", "--config", config.toString());
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains(config + ":3: applications[0].repo.urll: unknown key"), run.err());
         assertTrue(run.err().contains("applications[0].repo.url: required"), run.err());
@@ -42,7 +42,7 @@ class RunCommandTest {
 
     @Test
     void missingConfigFileExitsTwo() {
-        CliRun run = CliRun.of("run", "--config", tmp.resolve("nope.yaml").toString());
+        CliRun run = CliRun.of("run", "--check", "--config", tmp.resolve("nope.yaml").toString());
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("nope.yaml: cannot read config file"), run.err());
         assertTrue(run.hasNoStackTrace(), run.err());

@@ -56,7 +56,7 @@ class ConfigLoaderTest {
                         "c.yaml:4: applications[0].sync.interval: \"15x\" is not a duration; write e.g. 30s, 5m, 1h30m or 500ms"),
                 Arguments.of("too short interval", APP + "    sync: {interval: 10ms}\n", "applications[0].sync.interval: must be at least 1s"),
                 Arguments.of("bad boolean", APP + "    sync: {prune: sometimes}\n", "applications[0].sync.prune: must be true or false"),
-                Arguments.of("bad port", "server: {port: 70000}\n" + APP, "c.yaml:1: server.port: must be a whole number from 1 to 65535"),
+                Arguments.of("bad port", "server: {port: 70000}\n" + APP, "c.yaml:1: server.port: must be a whole number from 0 to 65535"),
                 Arguments.of("duplicate names", APP + "  - name: guestbook\n    repo: {url: file:///y}\n",
                         "c.yaml:4: applications[1].name: duplicate application name \"guestbook\" (also applications[0].name)"),
                 Arguments.of("bad app name", "applications:\n  - name: Guest_Book\n    repo: {url: file:///x}\n",

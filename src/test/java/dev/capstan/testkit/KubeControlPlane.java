@@ -286,6 +286,12 @@ public final class KubeControlPlane {
         return new KubernetesClientBuilder().withConfig(config()).build();
     }
 
+    /** A client whose every request is recorded in {@code log}. */
+    public KubernetesClient newClient(RequestLog log) {
+        return new KubernetesClientBuilder().withConfig(config())
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("request-log", log)).build();
+    }
+
     private synchronized void stop() {
         for (int i = processes.size() - 1; i >= 0; i--) {
             Process p = processes.get(i);
@@ -300,9 +306,23 @@ public final class KubeControlPlane {
             }
         }
         processes.clear();
+        keepLogs();
         deleteTree(dir);
         if (etcdShm != null) {
             deleteTree(etcdShm);
+        }
+    }
+
+    /** Control-plane logs survive the run in target/kube-logs, for whoever has to debug a red CI. */
+    private void keepLogs() {
+        Path target = Path.of("target", "kube-logs");
+        try (Stream<Path> logs = Files.list(dir)) {
+            Files.createDirectories(target);
+            for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+                Files.copy(log, target.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // logs are a convenience
         }
     }
 

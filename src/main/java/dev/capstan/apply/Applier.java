@@ -1,0 +1,225 @@
+package dev.capstan.apply;
+
+import dev.capstan.cluster.DiscoveryCache;
+import dev.capstan.plan.ApplyOrder;
+import dev.capstan.plan.ObjectRef;
+import dev.capstan.plan.Ownership;
+import dev.capstan.plan.Plan;
+import dev.capstan.plan.PlanEntry;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Server-side apply of a plan's changed objects, in two stages: CRDs and Namespaces
+ * first (then waiting until they are Established / Active), then everything else in
+ * the plan's order. Before anything is mutated the server validates the change set with
+ * a dry-run; objects that need a Namespace or CRD created by this same sync can only be
+ * validated after stage one, as in Argo CD.
+ */
+public final class Applier {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
+
+    private final KubernetesClient client;
+    private final DiscoveryCache discovery;
+    private final ApplyOptions options;
+
+    public Applier(KubernetesClient client, DiscoveryCache discovery, ApplyOptions options) {
+        this.client = client;
+        this.discovery = discovery;
+        this.options = options;
+    }
+
+    /** Applies the creates and updates of {@code plan}; records unchanged and conflicting objects too. */
+    public ChangeSet apply(String app, Plan plan) throws ApplyException {
+        ChangeSet changes = new ChangeSet();
+        List<PlanEntry> stageOne = new ArrayList<>();
+        List<PlanEntry> stageTwo = new ArrayList<>();
+        for (PlanEntry e : plan.entries()) {
+            switch (e.kind()) {
+                case UNCHANGED -> changes.add(new Change(e.ref(), Action.UNCHANGED, ""));
+                case CONFLICT -> changes.add(new Change(e.ref(), Action.SKIPPED, e.note()));
+                case CREATE, UPDATE -> (ApplyOrder.isStageOne(e.ref()) ? stageOne : stageTwo).add(e);
+                default -> { }
+            }
+        }
+        Set<String> newNamespaces = new HashSet<>();
+        stageOne.stream().filter(e -> e.ref().kind().equals("Namespace")).forEach(e -> newNamespaces.add(e.ref().name()));
+        List<PlanEntry> validateNow = new ArrayList<>(stageOne);
+        List<PlanEntry> validateLater = new ArrayList<>();
+        for (PlanEntry e : stageTwo) {
+            boolean served = discovery.current().context(e.apiVersion(), e.ref().kind()).isPresent();
+            (served && !newNamespaces.contains(e.ref().namespace()) ? validateNow : validateLater).add(e);
+        }
+
+        Map<PlanEntry, Boolean> exists = new java.util.IdentityHashMap<>();
+        dryRun(app, validateNow, exists, changes, false);
+        applyAll(stageOne, exists, changes);
+        if (!stageOne.isEmpty()) {
+            waitForStageOne(stageOne);
+        }
+        if (stageOne.stream().anyMatch(e -> e.ref().kind().equals("CustomResourceDefinition")) || !validateLater.isEmpty()) {
+            discovery.refresh();
+        }
+        dryRun(app, validateLater, exists, changes, true);
+        applyAll(stageTwo, exists, changes);
+        return changes;
+    }
+
+    /** Validates every entry with a server-side dry-run; all failures are reported together. */
+    /**
+     * @param justServed the entries' kinds or namespaces were created by this sync: a CRD's
+     *     endpoint can answer 404 for a moment after it reports Established, so retry those
+     */
+    private void dryRun(String app, List<PlanEntry> entries, Map<PlanEntry, Boolean> exists, ChangeSet changes,
+                        boolean justServed) throws ApplyException {
+        List<String> failures = new ArrayList<>();
+        Map<PlanEntry, String> failed = new java.util.IdentityHashMap<>();
+        for (PlanEntry e : entries) {
+            int before = failures.size();
+            try {
+                GenericKubernetesResource result = justServed ? dryRunWithRetry(e) : serverSideApply(resource(e), true);
+                // A dry-run create has no resourceVersion: the object does not exist yet.
+                String rv = result.getMetadata().getResourceVersion();
+                exists.put(e, rv != null && !rv.isEmpty());
+                String owner = Ownership.appOf(annotation(result, Ownership.TRACKING_ID));
+                if (exists.get(e) && owner != null && !owner.equals(app)) {
+                    failures.add(e.desired().describe() + ": owned by application \"" + owner + "\"; remove it from one of the two apps");
+                }
+            } catch (KubernetesClientException ex) {
+                failures.add(e.desired().describe() + ": dry-run failed" + reason(ex) + ": "
+                        + SecretRedactor.redact(e.desired().body(), message(ex)));
+            } catch (MissingKindException ex) {
+                failures.add(e.desired().describe() + ": " + ex.getMessage());
+            }
+            if (failures.size() > before) {
+                failed.put(e, failures.get(before).substring(e.desired().describe().length() + 2));
+            }
+        }
+        if (!failures.isEmpty()) {
+            for (String f : failures) {
+                LOG.debug("{}", f);
+            }
+            entries.forEach(e -> changes.add(failed.containsKey(e)
+                    ? new Change(e.ref(), Action.FAILED, failed.get(e))
+                    : new Change(e.ref(), Action.SKIPPED, "not applied: the change set failed validation")));
+            throw new ApplyException(String.join("; ", failures), changes);
+        }
+    }
+
+    private void applyAll(List<PlanEntry> entries, Map<PlanEntry, Boolean> exists, ChangeSet changes) throws ApplyException {
+        for (PlanEntry e : entries) {
+            try {
+                serverSideApply(resource(e), false);
+                Action action = Boolean.TRUE.equals(exists.get(e)) || e.kind() == PlanEntry.Kind.UPDATE
+                        ? Action.CONFIGURED : Action.CREATED;
+                changes.add(new Change(e.ref(), action, e.kind() == PlanEntry.Kind.UPDATE ? String.join(", ", e.paths()) : ""));
+            } catch (KubernetesClientException | MissingKindException ex) {
+                String msg = ex instanceof KubernetesClientException k
+                        ? "apply failed" + reason(k) + ": " + SecretRedactor.redact(e.desired().body(), message(k))
+                        : ex.getMessage();
+                changes.add(new Change(e.ref(), Action.FAILED, msg));
+                throw new ApplyException(e.desired().describe() + ": " + msg, changes);
+            }
+        }
+    }
+
+    private GenericKubernetesResource dryRunWithRetry(PlanEntry e) throws MissingKindException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return serverSideApply(resource(e), true);
+            } catch (KubernetesClientException ex) {
+                if (ex.getCode() != 404 || attempt >= 10) {
+                    throw ex;
+                }
+                try {
+                    Thread.sleep(200L * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw ex;
+                }
+            }
+        }
+    }
+
+    private GenericKubernetesResource serverSideApply(Resource<GenericKubernetesResource> r, boolean dryRun) {
+        var applicable = (dryRun ? r.dryRun() : r).fieldManager(options.fieldManager());
+        return options.force() ? applicable.forceConflicts().serverSideApply() : applicable.serverSideApply();
+    }
+
+    private void waitForStageOne(List<PlanEntry> stageOne) throws ApplyException {
+        for (PlanEntry e : stageOne) {
+            ObjectRef ref = e.ref();
+            boolean isCrd = ref.kind().equals("CustomResourceDefinition");
+            try {
+                resource(e).waitUntilCondition(r -> r != null && (isCrd ? established(r) : active(r)),
+                        options.stageTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (KubernetesClientException | MissingKindException | IllegalStateException ex) {
+                throw new ApplyException(e.desired().describe() + ": not " + (isCrd ? "Established" : "Active") + " within "
+                        + options.stageTimeout().toSeconds() + "s", null);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean established(GenericKubernetesResource crd) {
+        Object status = crd.getAdditionalProperties().get("status");
+        if (!(status instanceof Map<?, ?> s) || !(s.get("conditions") instanceof List<?> conditions)) {
+            return false;
+        }
+        return conditions.stream().anyMatch(c -> c instanceof Map<?, ?> m && "Established".equals(m.get("type"))
+                && "True".equals(m.get("status")));
+    }
+
+    private static boolean active(GenericKubernetesResource ns) {
+        return ns.getAdditionalProperties().get("status") instanceof Map<?, ?> s && "Active".equals(s.get("phase"));
+    }
+
+    private Resource<GenericKubernetesResource> resource(PlanEntry e) throws MissingKindException {
+        Optional<ResourceDefinitionContext> ctx = discovery.current().context(e.apiVersion(), e.ref().kind());
+        if (ctx.isEmpty()) {
+            throw new MissingKindException("the cluster does not serve " + e.apiVersion() + " " + e.ref().kind()
+                    + "; install its CustomResourceDefinition (or fix apiVersion/kind)");
+        }
+        GenericKubernetesResource body = client.getKubernetesSerialization()
+                .convertValue(e.desired().body(), GenericKubernetesResource.class);
+        var op = client.genericKubernetesResources(ctx.get());
+        return e.ref().namespace().isEmpty() ? op.resource(body) : op.inNamespace(e.ref().namespace()).resource(body);
+    }
+
+    private static String annotation(GenericKubernetesResource r, String key) {
+        Map<String, String> a = r.getMetadata().getAnnotations();
+        return a == null ? null : a.get(key);
+    }
+
+    static String reason(KubernetesClientException e) {
+        return e.getStatus() != null && e.getStatus().getReason() != null ? " (" + e.getStatus().getReason() + ")" : "";
+    }
+
+    static String message(KubernetesClientException e) {
+        if (e.getStatus() != null && e.getStatus().getMessage() != null) {
+            return e.getStatus().getMessage();
+        }
+        String cause = e.getCause() != null && e.getCause().getMessage() != null ? ": " + e.getCause().getMessage() : "";
+        return "HTTP " + e.getCode() + cause;
+    }
+
+    /** The cluster does not serve the object's apiVersion and kind. */
+    static final class MissingKindException extends Exception {
+        MissingKindException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.capstan.apply;
+
+import dev.capstan.plan.Inventory;
+import dev.capstan.plan.Ownership;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * Keeps each application's {@link Inventory} in a ConfigMap
+ * {@code capstan-inventory-<app>} in the agent's namespace: it survives restarts, and
+ * {@code kubectl get cm -n capstan} shows what each app owns.
+ */
+public final class InventoryStore {
+
+    private final KubernetesClient client;
+    private final String namespace;
+
+    public InventoryStore(KubernetesClient client, String namespace) {
+        this.client = client;
+        this.namespace = namespace;
+    }
+
+    public static String name(String app) {
+        return "capstan-inventory-" + app;
+    }
+
+    public Inventory read(String app) {
+        ConfigMap cm = client.configMaps().inNamespace(namespace).withName(name(app)).get();
+        return cm == null ? Inventory.empty() : Inventory.fromData(cm.getData());
+    }
+
+    public void write(String app, Inventory inventory) {
+        ConfigMap cm = new ConfigMapBuilder()
+                .withNewMetadata().withName(name(app)).withNamespace(namespace)
+                .addToLabels(Ownership.APP_LABEL, app)
+                .addToLabels("capstan.dev/inventory", "true")
+                .endMetadata()
+                .withData(inventory.toData())
+                .build();
+        client.configMaps().inNamespace(namespace).resource(cm).fieldManager("capstan").forceConflicts().serverSideApply();
+    }
+}

@@ -1,0 +1,115 @@
+package dev.capstan.cli;
+
+import dev.capstan.cluster.ClusterDiscovery;
+import dev.capstan.render.ApiVersionPolicy;
+import dev.capstan.render.KindScopes;
+import dev.capstan.render.KubeVersion;
+import dev.capstan.render.ManifestSet;
+import dev.capstan.render.PlainRenderer;
+import dev.capstan.render.Problem;
+import dev.capstan.render.RemovedApis;
+import dev.capstan.render.RenderException;
+import dev.capstan.render.RenderOptions;
+import dev.capstan.render.ServedApiPolicy;
+import dev.capstan.source.GitCredentials;
+import dev.capstan.source.GitSource;
+import dev.capstan.source.GitSourceException;
+import dev.capstan.source.LocalDirectoryTree;
+import dev.capstan.source.Snapshot;
+import dev.capstan.yaml.YamlLimits;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Where manifests come from (a directory or a Git repository) and how to render them: shared by render, plan and diff. */
+final class SourceOptions {
+
+    @Parameters(arity = "0..1", paramLabel = "DIR", description = "Local directory of manifests.")
+    Path dir;
+
+    @Option(names = "--repo", paramLabel = "URL", description = "Git repository URL (https, http, git, ssh, file).")
+    String repo;
+
+    @Option(names = "--ref", paramLabel = "REF", description = "Branch, tag or full commit SHA (default: the remote's HEAD).")
+    String ref;
+
+    @Option(names = "--path", paramLabel = "PATH", defaultValue = "", description = "Directory inside the repository.")
+    String path;
+
+    @Option(names = {"-n", "--namespace"}, defaultValue = "default",
+            description = "Namespace for namespaced objects that set none (default: ${DEFAULT-VALUE}).")
+    String namespace;
+
+    @Option(names = "--kube-version", paramLabel = "X.Y",
+            description = "Kubernetes version to judge API versions against (default: the newest Capstan knows).")
+    String kubeVersion;
+
+    @Option(names = "--max-file-bytes", description = "Largest manifest file accepted (default: ${DEFAULT-VALUE}).",
+            defaultValue = "4194304")
+    long maxFileBytes;
+
+    @Option(names = "--max-documents", description = "Most documents in one file (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1000")
+    int maxDocuments;
+
+    @Option(names = "--username", description = "HTTPS user name for --repo (default: git).")
+    String username;
+
+    @Option(names = "--password-file", description = "File holding the HTTPS password or token for --repo.")
+    String passwordFile;
+
+    @Option(names = "--password-env", description = "Environment variable holding the HTTPS password or token for --repo.")
+    String passwordEnv;
+
+    @Option(names = "--ssh-key-file", description = "Private key for ssh:// repositories (default: ~/.ssh).")
+    String sshKeyFile;
+
+    @Option(names = "--known-hosts-file", description = "known_hosts for ssh:// repositories (default: ~/.ssh/known_hosts).")
+    String knownHostsFile;
+
+    /** A usage problem with the source arguments, or null. */
+    String usageError() {
+        return (dir == null) == (repo == null) ? "give either a DIR or --repo URL" : null;
+    }
+
+    /** Render options from the flags (offline API judgement unless a discovery is given). */
+    RenderOptions options(ClusterDiscovery discovery) {
+        YamlLimits limits = YamlLimits.defaults().withMaxFileBytes(maxFileBytes).withMaxDocuments(maxDocuments);
+        RenderOptions options = RenderOptions.defaults().withLimits(limits).withDefaultNamespace(namespace);
+        if (kubeVersion != null) {
+            options = options.withApiPolicy(ApiVersionPolicy.offline(KubeVersion.parse(kubeVersion)));
+        }
+        if (discovery != null) {
+            options = options.withApiPolicy(new ServedApiPolicy(RemovedApis.builtIn(), discovery::serves))
+                    .withScopes(discovery.or(KindScopes.BUILT_IN));
+        }
+        return options;
+    }
+
+    /** Renders the directory or repository. */
+    ManifestSet render(RenderOptions options) throws RenderException, GitSourceException, IOException {
+        if (dir != null) {
+            if (!Files.isDirectory(dir)) {
+                throw new RenderException(List.of(Problem.error(dir.toString(), 0, "", "not a directory")));
+            }
+            return new PlainRenderer(options).render(new LocalDirectoryTree(dir), "");
+        }
+        Path cache = Files.createTempDirectory("capstan-render");
+        GitCredentials credentials = passwordFile != null || passwordEnv != null
+                ? GitCredentials.of(username, passwordFile, passwordEnv, System.getenv()) : GitCredentials.none();
+        credentials = credentials.withSsh(sshKeyFile, knownHostsFile);
+        try (GitSource source = new GitSource(repo, ref, credentials, cache, 60, (op, ok, nanos) -> { })) {
+            Snapshot snapshot = source.sync();
+            return new PlainRenderer(options).render(snapshot, path);
+        } finally {
+            try (Stream<Path> paths = Files.walk(cache)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

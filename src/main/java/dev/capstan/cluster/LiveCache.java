@@ -1,0 +1,93 @@
+package dev.capstan.cluster;
+
+import dev.capstan.plan.ObjectRef;
+import dev.capstan.plan.Ownership;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live state of everything Capstan manages, kept by one informer per apiVersion/kind
+ * (list once, then watch), so planning an unchanged application costs no API request.
+ * Only objects labelled {@code app.kubernetes.io/managed-by=capstan} are cached, which
+ * keeps memory proportional to what Capstan manages rather than to the cluster; objects
+ * not yet managed are looked up once, when the plan wants to create them.
+ */
+public final class LiveCache implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LiveCache.class);
+
+    private final KubernetesClient client;
+    private final Supplier<ClusterDiscovery> discovery;
+    private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
+
+    /** @param discovery the current discovery (refreshed by its owner when CRDs change) */
+    public LiveCache(KubernetesClient client, Supplier<ClusterDiscovery> discovery) {
+        this.client = client;
+        this.discovery = discovery;
+    }
+
+    /**
+     * Starts watching apiVersion/kind unless already watched; returns false when the
+     * cluster does not serve it (yet: a CRD in the same commit).
+     */
+    public boolean watch(String apiVersion, String kind) {
+        String key = apiVersion + "|" + kind;
+        if (informers.containsKey(key)) {
+            return true;
+        }
+        Optional<ResourceDefinitionContext> ctx = discovery.get().context(apiVersion, kind);
+        if (ctx.isEmpty()) {
+            return false;
+        }
+        synchronized (this) {
+            if (!informers.containsKey(key)) {
+                SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(ctx.get())
+                        .inAnyNamespace()
+                        .withLabel(Ownership.MANAGED_BY_LABEL, Ownership.MANAGED_BY)
+                        .inform();
+                informers.put(key, informer);
+                LOG.debug("watching {}", key);
+            }
+        }
+        return true;
+    }
+
+    /** The cached live object, or empty when it does not exist or is not managed by Capstan (or not watched). */
+    public Optional<GenericKubernetesResource> get(String apiVersion, ObjectRef ref) {
+        SharedIndexInformer<GenericKubernetesResource> informer = informers.get(apiVersion + "|" + ref.kind());
+        if (informer == null) {
+            return Optional.empty();
+        }
+        String key = ref.namespace().isEmpty() ? ref.name() : ref.namespace() + "/" + ref.name();
+        return Optional.ofNullable(informer.getStore().getByKey(key));
+    }
+
+    /** The cached live object as plain data (what the planner compares against). */
+    @SuppressWarnings("unchecked")
+    public Optional<Map<String, Object>> find(String apiVersion, ObjectRef ref) {
+        return get(apiVersion, ref).map(r -> (Map<String, Object>) client.getKubernetesSerialization().convertValue(r, Map.class));
+    }
+
+    /** True when every informer has finished its initial list. */
+    public boolean synced() {
+        return informers.values().stream().allMatch(SharedIndexInformer::hasSynced);
+    }
+
+    public int watchedKinds() {
+        return informers.size();
+    }
+
+    @Override
+    public void close() {
+        informers.values().forEach(SharedIndexInformer::close);
+        informers.clear();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.capstan.http;
+
+import dev.capstan.metrics.CapstanMetrics;
+import dev.capstan.sync.AppStatus;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson3;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Capstan's one HTTP port: probes, Prometheus metrics, the status API and the manual
+ * sync trigger. A thin adapter: handlers only read status and call the agent.
+ */
+public final class StatusServer implements AutoCloseable {
+
+    private final Javalin app;
+
+    /**
+     * @param statuses every application's status, in config order
+     * @param ready whether caches are synced and config loaded
+     * @param token the sync API's bearer token (empty: sync API refuses every request)
+     * @param sync triggers a reconcile of the named app
+     */
+    public StatusServer(String host, int port, List<AppStatus> statuses, BooleanSupplier ready, CapstanMetrics metrics,
+                        Supplier<Optional<String>> token, Consumer<String> sync) {
+        Map<String, AppStatus> byName = new java.util.LinkedHashMap<>();
+        statuses.forEach(s -> byName.put(s.name(), s));
+        this.app = Javalin.create(cfg -> {
+            cfg.jsonMapper(new JavalinJackson3(JsonMapper.builder().build(), false));
+            cfg.jetty.host = host;
+            cfg.jetty.port = port;
+            cfg.startup.showJavalinBanner = false;
+            cfg.routes.get("/healthz", ctx -> ctx.result("ok"));
+            cfg.routes.get("/readyz", ctx -> {
+                boolean ok = ready.getAsBoolean();
+                ctx.status(ok ? 200 : 503).result(ok ? "ok" : "not ready: caches not synced");
+            });
+            cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            cfg.routes.get("/api/v1/applications", ctx -> ctx.json(byName.values().stream().map(AppStatus::toJson).toList()));
+            cfg.routes.get("/api/v1/applications/{name}", ctx -> {
+                AppStatus s = byName.get(ctx.pathParam("name"));
+                if (s == null) {
+                    notFound(ctx);
+                    return;
+                }
+                ctx.json(s.toJson());
+            });
+            cfg.routes.post("/api/v1/applications/{name}/sync", ctx -> {
+                if (!authorized(ctx, token.get())) {
+                    ctx.header("WWW-Authenticate", "Bearer").status(401).json(Map.of("error", "missing or wrong bearer token"));
+                    return;
+                }
+                String name = ctx.pathParam("name");
+                if (!byName.containsKey(name)) {
+                    notFound(ctx);
+                    return;
+                }
+                sync.accept(name);
+                ctx.status(202).json(Map.of("application", name, "sync", "triggered"));
+            });
+            cfg.routes.get("/", ctx -> ctx.html(StatusPage.render(byName.values())));
+        });
+    }
+
+    private static void notFound(Context ctx) {
+        ctx.status(404).json(Map.of("error", "no application named \"" + ctx.pathParam("name") + "\""));
+    }
+
+    private static boolean authorized(Context ctx, Optional<String> token) {
+        String header = ctx.header("Authorization");
+        if (token.isEmpty() || token.get().isEmpty() || header == null || !header.startsWith("Bearer ")) {
+            return false;
+        }
+        return MessageDigest.isEqual(header.substring(7).trim().getBytes(StandardCharsets.UTF_8),
+                token.get().getBytes(StandardCharsets.UTF_8));
+    }
+
+    public StatusServer start() {
+        app.start();
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

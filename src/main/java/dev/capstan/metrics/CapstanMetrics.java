@@ -1,0 +1,100 @@
+package dev.capstan.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.prometheus.metrics.core.metrics.Info;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
+
+/**
+ * Every meter Capstan exports, in one place, named as Prometheus expects (base units,
+ * {@code _total}, {@code _seconds}, prefix {@code capstan_}). Label values never carry
+ * object contents, so no secret can reach a metric.
+ */
+public final class CapstanMetrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+    // Micrometer drops an "_info" suffix from gauge names, so this one is a native Prometheus Info metric.
+    private final Info appInfo = Info.builder().name("capstan_app_info").help("Application revision and status")
+            .labelNames("app", "revision", "sync_status", "health_status").register(registry.getPrometheusRegistry());
+    private final Map<String, String[]> appInfoLabels = new ConcurrentHashMap<>();
+    private final Map<String, DoubleAdder> timestamps = new ConcurrentHashMap<>();
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** One reconcile finished: {@code result} is succeeded or failed. */
+    public void syncFinished(String app, String result, Duration duration) {
+        Counter.builder("capstan_sync").description("Reconciles by result").tags("app", app, "result", result)
+                .register(registry).increment();
+        Timer.builder("capstan_sync_duration").description("Reconcile duration").tags("app", app)
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry).record(duration);
+        String key = app + "|" + result;
+        DoubleAdder ts = timestamps.computeIfAbsent(key, k -> {
+            DoubleAdder adder = new DoubleAdder();
+            Gauge.builder("capstan_last_sync_timestamp_seconds", adder, DoubleAdder::sum)
+                    .description("Unix time of the last reconcile with this result").tags("app", app, "result", result)
+                    .register(registry);
+            return adder;
+        });
+        ts.reset();
+        ts.add(System.currentTimeMillis() / 1000.0);
+    }
+
+    /** Objects by state after a reconcile: in_sync, out_of_sync, missing. */
+    public void resources(String app, long inSync, long outOfSync, long missing) {
+        gauge("capstan_resources", "Managed objects by state", Tags.of("app", app, "state", "in_sync")).set(inSync);
+        gauge("capstan_resources", "Managed objects by state", Tags.of("app", app, "state", "out_of_sync")).set(outOfSync);
+        gauge("capstan_resources", "Managed objects by state", Tags.of("app", app, "state", "missing")).set(missing);
+    }
+
+    public void applyChange(String app, String action, long count) {
+        if (count > 0) {
+            Counter.builder("capstan_apply_changes").description("Objects changed by action").tags("app", app, "action", action)
+                    .register(registry).increment(count);
+        }
+    }
+
+    public void gitRequest(String app, String op, boolean ok, long nanos) {
+        Counter.builder("capstan_git_requests").description("Requests to Git remotes")
+                .tags("app", app, "op", op, "result", ok ? "success" : "error").register(registry).increment();
+        Timer.builder("capstan_git_request_duration").description("Git request duration").tags("op", op)
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(2))
+                .register(registry).record(Duration.ofNanos(nanos));
+    }
+
+    /** {@code capstan_app_info} = 1 with the app's current revision and statuses as labels; the previous series is removed. */
+    public synchronized void appInfo(String app, String revision, String syncStatus, String healthStatus) {
+        String[] labels = {app, revision, syncStatus, healthStatus};
+        String[] old = appInfoLabels.put(app, labels);
+        if (old != null && !java.util.Arrays.equals(old, labels)) {
+            appInfo.remove(old);
+        }
+        appInfo.addLabelValues(labels);
+    }
+
+    private AtomicLong gauge(String name, String description, Tags tags) {
+        String key = name + tags;
+        return gauges.computeIfAbsent(key, k -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder(name, value, AtomicLong::get).description(description).tags(tags).register(registry);
+            return value;
+        });
+    }
+
+}

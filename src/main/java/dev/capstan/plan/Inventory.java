@@ -1,0 +1,56 @@
+package dev.capstan.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What one application applied at its last successful sync: the refs (with the
+ * apiVersion needed to delete them) and the revision. Prune works from this list, never
+ * from a label query, so an object is only ever deleted by the app that recorded it.
+ */
+public record Inventory(List<Entry> entries, String revision) {
+
+    /** One applied object. */
+    public record Entry(String apiVersion, ObjectRef ref) {
+    }
+
+    public static Inventory empty() {
+        return new Inventory(List.of(), "");
+    }
+
+    public Inventory {
+        entries = List.copyOf(entries);
+        revision = revision == null ? "" : revision;
+    }
+
+    /** As ConfigMap data: {@code revision}, and {@code objects} one per line: apiVersion Kind namespace name ("-" for none). */
+    public Map<String, String> toData() {
+        StringBuilder lines = new StringBuilder();
+        entries.stream().sorted((a, b) -> a.ref().compareTo(b.ref())).forEach(e -> lines.append(e.apiVersion()).append(' ')
+                .append(e.ref().kind()).append(' ')
+                .append(e.ref().namespace().isEmpty() ? "-" : e.ref().namespace()).append(' ')
+                .append(e.ref().name()).append('\n'));
+        Map<String, String> data = new TreeMap<>();
+        data.put("revision", revision);
+        data.put("objects", lines.toString());
+        return data;
+    }
+
+    /** Reads {@link #toData()}; lines it cannot read are skipped (never guessed at). */
+    public static Inventory fromData(Map<String, String> data) {
+        if (data == null) {
+            return empty();
+        }
+        List<Entry> entries = new ArrayList<>();
+        for (String line : data.getOrDefault("objects", "").split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length != 4) {
+                continue;
+            }
+            entries.add(new Entry(f[0], new ObjectRef(ObjectRef.groupOf(f[0]), f[1], f[2].equals("-") ? "" : f[2], f[3])));
+        }
+        return new Inventory(entries, data.get("revision"));
+    }
+}

@@ -1,0 +1,149 @@
+package dev.capstan.sync;
+
+import dev.capstan.apply.Applier;
+import dev.capstan.apply.ApplyOptions;
+import dev.capstan.apply.InventoryStore;
+import dev.capstan.apply.Pruner;
+import dev.capstan.cluster.DiscoveryCache;
+import dev.capstan.cluster.LiveCache;
+import dev.capstan.config.AgentConfig;
+import dev.capstan.config.ApplicationSpec;
+import dev.capstan.http.StatusServer;
+import dev.capstan.metrics.CapstanMetrics;
+import dev.capstan.render.ApiVersionPolicy;
+import dev.capstan.render.RenderOptions;
+import dev.capstan.source.GitCredentials;
+import dev.capstan.source.GitSource;
+import dev.capstan.source.GitSourceException;
+import dev.capstan.yaml.YamlLimits;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running agent: one sync loop per application over shared cluster machinery
+ * (discovery, live cache, applier, pruner, inventory), plus the HTTP server. Wires
+ * everything by hand; {@link #close()} stops it all.
+ */
+public final class Agent implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+    private final AgentConfig config;
+    private final CapstanMetrics metrics = new CapstanMetrics();
+    private final LiveCache cache;
+    private final Map<String, AppRunner> runners = new LinkedHashMap<>();
+    private final List<AppStatus> statuses = new ArrayList<>();
+    private final List<GitSource> sources = new ArrayList<>();
+    private final StatusServer server;
+
+    public Agent(AgentConfig config, KubernetesClient client, Map<String, String> env) throws GitSourceException {
+        this.config = config;
+        ensureNamespace(client, config.namespace());
+        DiscoveryCache discovery = new DiscoveryCache(client);
+        this.cache = new LiveCache(client, discovery::current);
+        Reconciler.Cluster cluster = new Reconciler.Cluster(discovery, cache,
+                new Applier(client, discovery, ApplyOptions.defaults()), new Pruner(client, discovery),
+                new InventoryStore(client, config.namespace()));
+        RenderOptions render = RenderOptions.defaults()
+                .withLimits(YamlLimits.defaults().withMaxFileBytes(config.render().maxFileBytes())
+                        .withMaxDocuments(config.render().maxDocuments()))
+                .withApiPolicy(ApiVersionPolicy.offline(config.render().kubeVersion()));
+        for (ApplicationSpec app : config.applications()) {
+            AppStatus status = new AppStatus(app);
+            GitSource source = new GitSource(app.repo().url(), app.repo().ref(), credentials(app, env),
+                    config.cacheDir(), 60, (op, ok, nanos) -> metrics.gitRequest(app.name(), op, ok, nanos));
+            sources.add(source);
+            statuses.add(status);
+            Reconciler reconciler = new Reconciler(app, source, cluster, render, status, metrics, Clock.systemUTC());
+            runners.put(app.name(), new AppRunner(app.name(), reconciler, app.sync().interval()));
+        }
+        this.server = new StatusServer("0.0.0.0", config.server().port(), statuses, this::ready, metrics,
+                () -> token(config.server(), env), this::trigger);
+    }
+
+    /** Starts the HTTP server and every application's loop. */
+    public Agent start() {
+        server.start();
+        runners.values().forEach(AppRunner::start);
+        LOG.info("capstan agent: {} application(s), http on port {}", runners.size(), server.port());
+        return this;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public List<AppStatus> statuses() {
+        return statuses;
+    }
+
+    public CapstanMetrics metrics() {
+        return metrics;
+    }
+
+    /** Reconcile the named application now. */
+    public void trigger(String app) {
+        AppRunner r = runners.get(app);
+        if (r != null) {
+            r.trigger();
+        }
+    }
+
+    private boolean ready() {
+        return cache.synced();
+    }
+
+    private static GitCredentials credentials(ApplicationSpec app, Map<String, String> env) {
+        ApplicationSpec.Auth a = app.repo().auth();
+        GitCredentials c = a.isPresent() ? GitCredentials.of(a.username(), a.passwordFile(), a.passwordEnv(), env)
+                : GitCredentials.none();
+        return c.withSsh(a.sshKeyFile(), a.knownHostsFile());
+    }
+
+    /** The sync API token, read at each request so a rotated Secret applies at once. */
+    static Optional<String> token(AgentConfig.Server server, Map<String, String> env) {
+        try {
+            if (server.tokenFile() != null) {
+                return Optional.of(Files.readString(Path.of(server.tokenFile()), StandardCharsets.UTF_8).strip());
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot read server.tokenFile {}: {}", server.tokenFile(), e.getClass().getSimpleName());
+            return Optional.empty();
+        }
+        return server.tokenEnv() == null ? Optional.empty() : Optional.ofNullable(env.get(server.tokenEnv())).map(String::strip);
+    }
+
+    private static void ensureNamespace(KubernetesClient client, String namespace) {
+        try {
+            if (client.namespaces().withName(namespace).get() == null) {
+                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+                        .create();
+            }
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        runners.values().forEach(AppRunner::close);
+        server.close();
+        cache.close();
+        sources.forEach(GitSource::close);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.capstan.sync;
+
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One application's sync loop on its own thread: a reconcile every interval, at once on
+ * {@link #trigger()}, and after a failure again with exponential backoff (5s doubling,
+ * capped at the interval). A failing or slow app never holds up the others.
+ */
+public final class AppRunner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AppRunner.class);
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(5);
+
+    private final String name;
+    private final Reconciler reconciler;
+    private final Duration interval;
+    private final BlockingQueue<Boolean> triggers = new ArrayBlockingQueue<>(1);
+    private final Thread thread;
+    private volatile boolean running = true;
+    private int failures;
+
+    public AppRunner(String name, Reconciler reconciler, Duration interval) {
+        this.name = name;
+        this.reconciler = reconciler;
+        this.interval = interval;
+        this.thread = new Thread(this::loop, "sync-" + name);
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Asks for a reconcile now; a trigger while one is already pending is merged into it. */
+    public void trigger() {
+        triggers.offer(Boolean.TRUE);
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                boolean ok = reconciler.reconcile();
+                failures = ok ? 0 : failures + 1;
+            } catch (RuntimeException e) {
+                failures++;
+                LOG.error("app={}: reconcile crashed: {}", name, e.toString());
+            }
+            try {
+                triggers.poll(nextDelay().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    Duration nextDelay() {
+        if (failures == 0) {
+            return interval;
+        }
+        Duration backoff = FIRST_BACKOFF.multipliedBy(1L << Math.min(failures - 1, 10));
+        return backoff.compareTo(interval) < 0 ? backoff : interval;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.capstan.sync;
+
+import dev.capstan.apply.Change;
+import dev.capstan.apply.ChangeSet;
+import dev.capstan.config.ApplicationSpec;
+import dev.capstan.source.Revision;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The live status of one application, written by its sync loop and read by the HTTP
+ * API. Synchronized: one writer, many readers. {@link #toJson()} is what
+ * {@code GET /api/v1/applications/{name}} returns.
+ */
+public final class AppStatus {
+
+    private static final int HISTORY = 10;
+
+    private final ApplicationSpec spec;
+    private Revision revision;
+    private Revision lastSynced;
+    private SyncStatus syncStatus = SyncStatus.Unknown;
+    private Phase phase = Phase.Idle;
+    private Reason reason;
+    private String message = "";
+    private ChangeSet changes = new ChangeSet();
+    private long inSync;
+    private long outOfSync;
+    private long missing;
+    private Instant startedAt;
+    private Duration lastDuration;
+    private final Deque<SyncRecord> history = new ArrayDeque<>();
+
+    public AppStatus(ApplicationSpec spec) {
+        this.spec = spec;
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    public synchronized void syncing(Instant now) {
+        phase = Phase.Syncing;
+        startedAt = now;
+    }
+
+    public synchronized void revision(Revision r) {
+        revision = r;
+    }
+
+    /** A sync ended: its outcome, objects by state, and a history entry. */
+    public synchronized void finished(Phase result, Reason why, String msg, ChangeSet cs, SyncStatus sync,
+                                      long inSyncCount, long outOfSyncCount, long missingCount, Duration took) {
+        phase = result;
+        reason = why;
+        message = msg == null ? "" : msg;
+        if (cs != null) {
+            changes = cs;
+        }
+        syncStatus = sync;
+        inSync = inSyncCount;
+        outOfSync = outOfSyncCount;
+        missing = missingCount;
+        lastDuration = took;
+        if (result == Phase.Succeeded) {
+            lastSynced = revision;
+        }
+        history.addFirst(new SyncRecord(revision, startedAt, took, result, why, message, cs == null ? "" : cs.summary()));
+        while (history.size() > HISTORY) {
+            history.removeLast();
+        }
+    }
+
+    public synchronized SyncStatus syncStatus() {
+        return syncStatus;
+    }
+
+    public synchronized Phase phase() {
+        return phase;
+    }
+
+    public synchronized Reason reason() {
+        return reason;
+    }
+
+    public synchronized String message() {
+        return message;
+    }
+
+    public synchronized Revision revision() {
+        return revision;
+    }
+
+    public synchronized Revision lastSynced() {
+        return lastSynced;
+    }
+
+    public synchronized int historySize() {
+        return history.size();
+    }
+
+    public synchronized Map<String, Object> toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", spec.name());
+        json.put("repo", Map.of("url", dev.capstan.source.GitSource.redact(spec.repo().url()), "ref", spec.repo().ref(),
+                "path", spec.repo().path()));
+        json.put("destination", Map.of("namespace", spec.destination().namespace()));
+        json.put("revision", revisionJson(revision));
+        json.put("lastSyncedRevision", revisionJson(lastSynced));
+        json.put("syncStatus", syncStatus.name());
+        json.put("healthStatus", "Unknown");
+        json.put("phase", phase.name());
+        json.put("reason", reason == null ? null : reason.name());
+        json.put("message", message);
+        json.put("resources", Map.of("inSync", inSync, "outOfSync", outOfSync, "missing", missing));
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Change c : changes.changes()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("object", c.ref().toString());
+            m.put("group", c.ref().group());
+            m.put("kind", c.ref().kind());
+            m.put("namespace", c.ref().namespace());
+            m.put("name", c.ref().name());
+            m.put("action", c.action().label());
+            m.put("message", c.message());
+            list.add(m);
+        }
+        json.put("changes", list);
+        json.put("lastSyncStartedAt", startedAt == null ? null : startedAt.toString());
+        json.put("lastSyncDurationSeconds", lastDuration == null ? null : lastDuration.toMillis() / 1000.0);
+        List<Map<String, Object>> hist = new ArrayList<>();
+        for (SyncRecord r : history) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("revision", revisionJson(r.revision()));
+            m.put("startedAt", r.startedAt() == null ? null : r.startedAt().toString());
+            m.put("durationSeconds", r.duration().toMillis() / 1000.0);
+            m.put("phase", r.phase().name());
+            m.put("reason", r.reason() == null ? null : r.reason().name());
+            m.put("message", r.message());
+            m.put("summary", r.summary());
+            hist.add(m);
+        }
+        json.put("history", hist);
+        return json;
+    }
+
+    private static Map<String, Object> revisionJson(Revision r) {
+        if (r == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ref", r.ref());
+        m.put("sha", r.sha());
+        m.put("shortSha", r.shortSha());
+        m.put("subject", r.subject());
+        return m;
+    }
+}

@@ -1,0 +1,6 @@
+package dev.capstan.sync;
+
+/** Where an application's sync loop is. */
+public enum Phase {
+    Idle, Syncing, Succeeded, Failed
+}

@@ -1,0 +1,6 @@
+package dev.capstan.sync;
+
+/** Why a sync failed, named for the pipeline step that failed (as Flux names its Ready reasons). */
+public enum Reason {
+    FetchFailed, RenderFailed, ValidationFailed, ApplyFailed, PruneFailed
+}

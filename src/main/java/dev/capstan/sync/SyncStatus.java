@@ -1,0 +1,6 @@
+package dev.capstan.sync;
+
+/** Whether the live objects match Git (Argo CD's meaning). */
+public enum SyncStatus {
+    Synced, OutOfSync, Unknown
+}

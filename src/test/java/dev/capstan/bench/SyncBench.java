@@ -1,0 +1,102 @@
+package dev.capstan.bench;
+
+import dev.capstan.config.AgentConfig;
+import dev.capstan.config.ConfigLoader;
+import dev.capstan.sync.Agent;
+import dev.capstan.sync.AppStatus;
+import dev.capstan.testkit.GitRemote;
+import dev.capstan.testkit.KubeControlPlane;
+import dev.capstan.testkit.RequestLog;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The sync engine's benchmark, quoted in README.md ({@code scripts/bench --sync}): a first
+ * sync of 1,000 objects next to {@code kubectl apply --server-side} of the same files on
+ * the same control plane, the API requests of a no-op resync, and the heap in use.
+ */
+public final class SyncBench {
+
+    private static final int OBJECTS = 1000;
+
+    public static void main(String[] args) throws Exception {
+        KubeControlPlane cp = KubeControlPlane.get();
+        Path tmp = Files.createTempDirectory("capstan-syncbench");
+        Map<String, String> files = new HashMap<>();
+        for (int i = 0; i < OBJECTS; i++) {
+            files.put("app/obj" + i + ".yaml", i % 5 == 0
+                    ? "apiVersion: v1\nkind: Secret\nmetadata: {name: s" + i + "}\nstringData: {token: value-" + i + "}\n"
+                    : "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c" + i + "}\ndata: {key: value-" + i + ", n: \"" + i + "\"}\n");
+        }
+        RequestLog log = new RequestLog();
+        try (GitRemote remote = GitRemote.create(tmp.resolve("origin"));
+             KubernetesClient client = cp.newClient(log)) {
+            remote.commit("1000 objects", files);
+            AgentConfig config = ConfigLoader.parse("bench.yaml", """
+                    server: {port: 0}
+                    namespace: capstan-bench
+                    cacheDir: %s
+                    applications:
+                      - name: bench
+                        repo: {url: "%s", ref: main, path: app}
+                        destination: {namespace: bench}
+                        sync: {interval: 1h, prune: true}
+                    """.formatted(tmp.resolve("cache"), remote.fileUrl()));
+            client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                    .withName("bench").endMetadata().build()).create();
+            long t0 = System.nanoTime();
+            try (Agent agent = new Agent(config, client, Map.of()).start()) {
+                AppStatus status = agent.statuses().get(0);
+                waitForSyncs(status, 1);
+                long first = System.nanoTime() - t0;
+                long firstRequests = log.all().size();
+                System.out.printf("first sync of %d objects (agent start to Succeeded): %d ms, %d API requests; %s%n",
+                        OBJECTS, first / 1_000_000, firstRequests, status.message());
+
+                log.clear();
+                long t1 = System.nanoTime();
+                agent.trigger("bench");
+                waitForSyncs(status, 2);
+                long noop = System.nanoTime() - t1;
+                System.out.printf("no-op resync of %d objects: %d ms, %d API requests (%s)%n",
+                        OBJECTS, noop / 1_000_000, log.all().size(), String.join(", ", log.all()));
+
+                System.gc();
+                Thread.sleep(500);
+                System.gc();
+                Runtime rt = Runtime.getRuntime();
+                System.out.printf("heap in use after GC with %d objects cached: %d MiB%n", OBJECTS,
+                        (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024));
+            }
+            kubectl(cp, tmp.resolve("origin/work/app"));
+        }
+        System.exit(0);
+    }
+
+    private static void kubectl(KubeControlPlane cp, Path dir) throws Exception {
+        try (KubernetesClient client = cp.newClient()) {
+            client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                    .withName("bench-kubectl").endMetadata().build()).create();
+        }
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder("kubectl", "--kubeconfig", cp.kubeconfig().toString(), "apply", "--server-side",
+                "-n", "bench-kubectl", "-f", dir.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        boolean done = p.waitFor(10, TimeUnit.MINUTES);
+        System.out.printf("kubectl apply --server-side of the same %d files: %d ms (exit %s)%n", OBJECTS,
+                (System.nanoTime() - t0) / 1_000_000, done ? p.exitValue() : "timeout");
+    }
+
+    private static void waitForSyncs(AppStatus status, int n) throws InterruptedException {
+        while (status.historySize() < n || status.phase() == dev.capstan.sync.Phase.Syncing) {
+            Thread.sleep(50);
+        }
+    }
+
+    private SyncBench() {
+    }
+}

@@ -1,0 +1,38 @@
+package dev.capstan.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The exported names are a contract (README, alert rules, dashboards): check them in the Prometheus text. */
+class CapstanMetricsTest {
+
+    @Test
+    void exportsTheDocumentedNames() {
+        CapstanMetrics m = new CapstanMetrics();
+        m.syncFinished("shop", "succeeded", Duration.ofMillis(1500));
+        m.resources("shop", 7, 1, 0);
+        m.applyChange("shop", "created", 7);
+        m.gitRequest("shop", "ls-remote", true, 2_000_000);
+        m.appInfo("shop", "abc1234", "Synced", "Unknown");
+        m.appInfo("shop", "def5678", "OutOfSync", "Unknown");
+        String text = m.scrape();
+        for (String expected : new String[] {
+                "capstan_sync_total{app=\"shop\",result=\"succeeded\"} 1.0",
+                "capstan_sync_duration_seconds_bucket{app=\"shop\",le=",
+                "capstan_sync_duration_seconds_count{app=\"shop\"} 1",
+                "capstan_last_sync_timestamp_seconds{app=\"shop\",result=\"succeeded\"}",
+                "capstan_resources{app=\"shop\",state=\"in_sync\"} 7.0",
+                "capstan_resources{app=\"shop\",state=\"out_of_sync\"} 1.0",
+                "capstan_resources{app=\"shop\",state=\"missing\"} 0.0",
+                "capstan_apply_changes_total{action=\"created\",app=\"shop\"} 7.0",
+                "capstan_git_requests_total{app=\"shop\",op=\"ls-remote\",result=\"success\"} 1.0",
+                "capstan_git_request_duration_seconds_count{op=\"ls-remote\"} 1",
+                "capstan_app_info{app=\"shop\",health_status=\"Unknown\",revision=\"def5678\",sync_status=\"OutOfSync\"} 1\n"}) {
+            assertTrue(text.contains(expected), expected + " missing from:\n" + text);
+        }
+        assertFalse(text.contains("revision=\"abc1234\""), "the old app_info series is removed");
+    }
+}
