@@ -36,10 +36,17 @@ public final class Applier {
     private final DiscoveryCache discovery;
     private final ApplyOptions options;
 
+    private final java.util.concurrent.ExecutorService pool;
+
     public Applier(KubernetesClient client, DiscoveryCache discovery, ApplyOptions options) {
         this.client = client;
         this.discovery = discovery;
         this.options = options;
+        this.pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, options.parallelism()), r -> {
+            Thread t = new Thread(r, "capstan-apply");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Applies the creates and updates of {@code plan}; records unchanged and conflicting objects too. */
@@ -64,7 +71,7 @@ public final class Applier {
             (served && !newNamespaces.contains(e.ref().namespace()) ? validateNow : validateLater).add(e);
         }
 
-        Map<PlanEntry, Boolean> exists = new java.util.IdentityHashMap<>();
+        Map<ObjectRef, Boolean> exists = new java.util.concurrent.ConcurrentHashMap<>();
         dryRun(app, validateNow, exists, changes, false);
         applyAll(stageOne, exists, changes);
         if (!stageOne.isEmpty()) {
@@ -80,60 +87,116 @@ public final class Applier {
 
     /** Validates every entry with a server-side dry-run; all failures are reported together. */
     /**
+     * Validates every entry with a server-side dry-run (in parallel); all failures are
+     * reported together, in plan order.
+     *
      * @param justServed the entries' kinds or namespaces were created by this sync: a CRD's
      *     endpoint can answer 404 for a moment after it reports Established, so retry those
      */
-    private void dryRun(String app, List<PlanEntry> entries, Map<PlanEntry, Boolean> exists, ChangeSet changes,
+    private void dryRun(String app, List<PlanEntry> entries, Map<ObjectRef, Boolean> exists, ChangeSet changes,
                         boolean justServed) throws ApplyException {
+        List<String> problems = inParallel(entries, e -> validate(app, e, exists, justServed));
         List<String> failures = new ArrayList<>();
-        Map<PlanEntry, String> failed = new java.util.IdentityHashMap<>();
-        for (PlanEntry e : entries) {
-            int before = failures.size();
-            try {
-                GenericKubernetesResource result = justServed ? dryRunWithRetry(e) : serverSideApply(resource(e), true);
-                // A dry-run create has no resourceVersion: the object does not exist yet.
-                String rv = result.getMetadata().getResourceVersion();
-                exists.put(e, rv != null && !rv.isEmpty());
-                String owner = Ownership.appOf(annotation(result, Ownership.TRACKING_ID));
-                if (exists.get(e) && owner != null && !owner.equals(app)) {
-                    failures.add(e.desired().describe() + ": owned by application \"" + owner + "\"; remove it from one of the two apps");
-                }
-            } catch (KubernetesClientException ex) {
-                failures.add(e.desired().describe() + ": dry-run failed" + reason(ex) + ": "
-                        + SecretRedactor.redact(e.desired().body(), message(ex)));
-            } catch (MissingKindException ex) {
-                failures.add(e.desired().describe() + ": " + ex.getMessage());
-            }
-            if (failures.size() > before) {
-                failed.put(e, failures.get(before).substring(e.desired().describe().length() + 2));
+        for (int i = 0; i < entries.size(); i++) {
+            if (problems.get(i) != null) {
+                failures.add(entries.get(i).desired().describe() + ": " + problems.get(i));
             }
         }
         if (!failures.isEmpty()) {
-            for (String f : failures) {
-                LOG.debug("{}", f);
+            for (int i = 0; i < entries.size(); i++) {
+                PlanEntry e = entries.get(i);
+                changes.add(problems.get(i) != null ? new Change(e.ref(), Action.FAILED, problems.get(i))
+                        : new Change(e.ref(), Action.SKIPPED, "not applied: the change set failed validation"));
             }
-            entries.forEach(e -> changes.add(failed.containsKey(e)
-                    ? new Change(e.ref(), Action.FAILED, failed.get(e))
-                    : new Change(e.ref(), Action.SKIPPED, "not applied: the change set failed validation")));
             throw new ApplyException(String.join("; ", failures), changes);
         }
     }
 
-    private void applyAll(List<PlanEntry> entries, Map<PlanEntry, Boolean> exists, ChangeSet changes) throws ApplyException {
-        for (PlanEntry e : entries) {
+    /** One dry-run; records whether the object exists. Returns the problem, or null when valid. */
+    private String validate(String app, PlanEntry e, Map<ObjectRef, Boolean> exists, boolean justServed) {
+        try {
+            GenericKubernetesResource result = justServed ? dryRunWithRetry(e) : serverSideApply(resource(e), true);
+            // A dry-run create has no resourceVersion: the object does not exist yet.
+            String rv = result.getMetadata().getResourceVersion();
+            boolean existing = rv != null && !rv.isEmpty();
+            exists.put(e.ref(), existing);
+            String owner = Ownership.appOf(annotation(result, Ownership.TRACKING_ID));
+            if (existing && owner != null && !owner.equals(app)) {
+                return "owned by application \"" + owner + "\"; remove it from one of the two apps";
+            }
+            return null;
+        } catch (KubernetesClientException ex) {
+            return "dry-run failed" + reason(ex) + ": " + SecretRedactor.redact(e.desired().body(), message(ex));
+        } catch (MissingKindException ex) {
+            return ex.getMessage();
+        }
+    }
+
+    /**
+     * Applies in order; runs of objects of one kind with no {@code depends-on} go in
+     * parallel (kind order is the only order among them). Stops at the first failure.
+     */
+    private void applyAll(List<PlanEntry> entries, Map<ObjectRef, Boolean> exists, ChangeSet changes) throws ApplyException {
+        int i = 0;
+        while (i < entries.size()) {
+            int j = i + 1;
+            if (entries.get(i).desired().dependsOn().isEmpty()) {
+                while (j < entries.size() && entries.get(j).ref().kind().equals(entries.get(i).ref().kind())
+                        && entries.get(j).desired().dependsOn().isEmpty()) {
+                    j++;
+                }
+            }
+            List<PlanEntry> batch = entries.subList(i, j);
+            List<Change> results = inParallel(batch, e -> applyOne(e, exists));
+            int failedAt = -1;
+            for (int k = 0; k < results.size(); k++) {
+                changes.add(results.get(k));
+                if (results.get(k).action() == Action.FAILED && failedAt < 0) {
+                    failedAt = k;
+                }
+            }
+            if (failedAt >= 0) {
+                throw new ApplyException(batch.get(failedAt).desired().describe() + ": " + results.get(failedAt).message(), changes);
+            }
+            i = j;
+        }
+    }
+
+    private Change applyOne(PlanEntry e, Map<ObjectRef, Boolean> exists) {
+        try {
+            serverSideApply(resource(e), false);
+            Action action = Boolean.TRUE.equals(exists.get(e.ref())) || e.kind() == PlanEntry.Kind.UPDATE
+                    ? Action.CONFIGURED : Action.CREATED;
+            return new Change(e.ref(), action, e.kind() == PlanEntry.Kind.UPDATE ? String.join(", ", e.paths()) : "");
+        } catch (KubernetesClientException ex) {
+            return new Change(e.ref(), Action.FAILED,
+                    "apply failed" + reason(ex) + ": " + SecretRedactor.redact(e.desired().body(), message(ex)));
+        } catch (MissingKindException ex) {
+            return new Change(e.ref(), Action.FAILED, ex.getMessage());
+        }
+    }
+
+    /** Runs {@code work} over {@code items} on the apply pool; results in item order. */
+    private <T> List<T> inParallel(List<PlanEntry> items, java.util.function.Function<PlanEntry, T> work) {
+        if (items.size() <= 1 || options.parallelism() <= 1) {
+            return items.stream().map(work).toList();
+        }
+        List<java.util.concurrent.Future<T>> futures = new ArrayList<>();
+        for (PlanEntry item : items) {
+            futures.add(pool.submit(() -> work.apply(item)));
+        }
+        List<T> results = new ArrayList<>();
+        for (java.util.concurrent.Future<T> f : futures) {
             try {
-                serverSideApply(resource(e), false);
-                Action action = Boolean.TRUE.equals(exists.get(e)) || e.kind() == PlanEntry.Kind.UPDATE
-                        ? Action.CONFIGURED : Action.CREATED;
-                changes.add(new Change(e.ref(), action, e.kind() == PlanEntry.Kind.UPDATE ? String.join(", ", e.paths()) : ""));
-            } catch (KubernetesClientException | MissingKindException ex) {
-                String msg = ex instanceof KubernetesClientException k
-                        ? "apply failed" + reason(k) + ": " + SecretRedactor.redact(e.desired().body(), message(k))
-                        : ex.getMessage();
-                changes.add(new Change(e.ref(), Action.FAILED, msg));
-                throw new ApplyException(e.desired().describe() + ": " + msg, changes);
+                results.add(f.get());
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while applying", ex);
+            } catch (java.util.concurrent.ExecutionException ex) {
+                throw new IllegalStateException(ex.getCause());
             }
         }
+        return results;
     }
 
     private GenericKubernetesResource dryRunWithRetry(PlanEntry e) throws MissingKindException {

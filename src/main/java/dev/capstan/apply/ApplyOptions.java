@@ -8,10 +8,15 @@ import java.time.Duration;
  * @param fieldManager server-side apply field manager
  * @param force take over fields other managers own (a GitOps agent is the source of truth)
  * @param stageTimeout how long to wait for CRDs to be Established and Namespaces Active
+ * @param parallelism concurrent requests for dry-runs and for objects of one kind
  */
-public record ApplyOptions(String fieldManager, boolean force, Duration stageTimeout) {
+public record ApplyOptions(String fieldManager, boolean force, Duration stageTimeout, int parallelism) {
 
     public static ApplyOptions defaults() {
-        return new ApplyOptions("capstan", true, Duration.ofSeconds(60));
+        return new ApplyOptions("capstan", true, Duration.ofSeconds(60), 8);
+    }
+
+    public ApplyOptions withParallelism(int n) {
+        return new ApplyOptions(fieldManager, force, stageTimeout, n);
     }
 }

@@ -15,6 +15,8 @@ public final class InventoryStore {
 
     private final KubernetesClient client;
     private final String namespace;
+    /** What this agent last read or wrote per app: it is the only writer, so a no-op sync needs no request. */
+    private final java.util.Map<String, Inventory> known = new java.util.concurrent.ConcurrentHashMap<>();
 
     public InventoryStore(KubernetesClient client, String namespace) {
         this.client = client;
@@ -26,11 +28,22 @@ public final class InventoryStore {
     }
 
     public Inventory read(String app) {
+        Inventory cached = known.get(app);
+        if (cached != null) {
+            return cached;
+        }
         ConfigMap cm = client.configMaps().inNamespace(namespace).withName(name(app)).get();
-        return cm == null ? Inventory.empty() : Inventory.fromData(cm.getData());
+        Inventory inventory = cm == null ? Inventory.empty() : Inventory.fromData(cm.getData());
+        known.put(app, inventory);
+        return inventory;
     }
 
+    /** Writes the inventory unless it is what was last read or written. */
     public void write(String app, Inventory inventory) {
+        Inventory cached = known.get(app);
+        if (cached != null && cached.toData().equals(inventory.toData())) {
+            return;
+        }
         ConfigMap cm = new ConfigMapBuilder()
                 .withNewMetadata().withName(name(app)).withNamespace(namespace)
                 .addToLabels(Ownership.APP_LABEL, app)
@@ -39,5 +52,6 @@ public final class InventoryStore {
                 .withData(inventory.toData())
                 .build();
         client.configMaps().inNamespace(namespace).resource(cm).fieldManager("capstan").forceConflicts().serverSideApply();
+        known.put(app, inventory);
     }
 }

@@ -10,8 +10,15 @@ import java.util.List;
  * @param namespace the agent's own namespace (inventories live there)
  * @param cacheDir where Git object stores are kept between syncs
  */
-public record AgentConfig(Server server, String namespace, Path cacheDir, Render render,
+public record AgentConfig(Server server, String namespace, Path cacheDir, Render render, Apply apply,
                           List<ApplicationSpec> applications) {
+
+    /**
+     * @param forceConflicts take over fields other managers own (server-side apply {@code force})
+     * @param parallelism concurrent API requests for dry-runs and for objects of one kind
+     */
+    public record Apply(boolean forceConflicts, int parallelism) {
+    }
 
     /** @param tokenFile file holding the bearer token of the sync API; {@code tokenEnv} the env var alternative */
     public record Server(int port, String tokenFile, String tokenEnv) {

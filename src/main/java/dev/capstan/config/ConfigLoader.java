@@ -58,12 +58,13 @@ public final class ConfigLoader {
         }
         List<String> problems = new ArrayList<>();
         ConfigNode top = new ConfigNode(file, docs.get(0), "", root, problems);
-        top.allowOnly("server", "namespace", "cacheDir", "render", "applications");
+        top.allowOnly("server", "namespace", "cacheDir", "render", "apply", "applications");
         AgentConfig config = new AgentConfig(
                 server(top.child("server")),
                 namespace(top, "namespace", "capstan"),
                 Path.of(top.string("cacheDir").orElse("/tmp/capstan-cache")),
                 render(top.child("render")),
+                apply(top.child("apply")),
                 applications(top));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -91,6 +92,11 @@ public final class ConfigLoader {
         return new AgentConfig.Render(version,
                 n.integer("maxFileBytes", d.maxFileBytes(), 1, Integer.MAX_VALUE),
                 (int) n.integer("maxDocuments", d.maxDocuments(), 1, 1_000_000));
+    }
+
+    private static AgentConfig.Apply apply(ConfigNode n) {
+        n.allowOnly("forceConflicts", "parallelism");
+        return new AgentConfig.Apply(n.bool("forceConflicts", true), (int) n.integer("parallelism", 8, 1, 64));
     }
 
     private static List<ApplicationSpec> applications(ConfigNode top) {

@@ -55,7 +55,8 @@ public final class Agent implements AutoCloseable {
         DiscoveryCache discovery = new DiscoveryCache(client);
         this.cache = new LiveCache(client, discovery::current);
         Reconciler.Cluster cluster = new Reconciler.Cluster(discovery, cache,
-                new Applier(client, discovery, ApplyOptions.defaults()), new Pruner(client, discovery),
+                new Applier(client, discovery, new ApplyOptions("capstan", config.apply().forceConflicts(),
+                        java.time.Duration.ofSeconds(60), config.apply().parallelism())), new Pruner(client, discovery),
                 new InventoryStore(client, config.namespace()));
         RenderOptions render = RenderOptions.defaults()
                 .withLimits(YamlLimits.defaults().withMaxFileBytes(config.render().maxFileBytes())

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 public final class SyncBench {
 
     private static final int OBJECTS = 1000;
+    private static final int PARALLELISM = Integer.getInteger("parallelism", 8);
 
     public static void main(String[] args) throws Exception {
         KubeControlPlane cp = KubeControlPlane.get();
@@ -40,12 +41,13 @@ public final class SyncBench {
                     server: {port: 0}
                     namespace: capstan-bench
                     cacheDir: %s
+                    apply: {parallelism: %d}
                     applications:
                       - name: bench
                         repo: {url: "%s", ref: main, path: app}
                         destination: {namespace: bench}
                         sync: {interval: 1h, prune: true}
-                    """.formatted(tmp.resolve("cache"), remote.fileUrl()));
+                    """.formatted(tmp.resolve("cache"), PARALLELISM, remote.fileUrl()));
             client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
                     .withName("bench").endMetadata().build()).create();
             long t0 = System.nanoTime();
@@ -54,8 +56,8 @@ public final class SyncBench {
                 waitForSyncs(status, 1);
                 long first = System.nanoTime() - t0;
                 long firstRequests = log.all().size();
-                System.out.printf("first sync of %d objects (agent start to Succeeded): %d ms, %d API requests; %s%n",
-                        OBJECTS, first / 1_000_000, firstRequests, status.message());
+                System.out.printf("first sync of %d objects, apply.parallelism %d (agent start to Succeeded): %d ms, %d API requests; %s%n",
+                        OBJECTS, PARALLELISM, first / 1_000_000, firstRequests, status.message());
 
                 log.clear();
                 long t1 = System.nanoTime();
