@@ -163,8 +163,14 @@ public final class Reconciler {
                 + (unpruned.isEmpty() ? "" : "; " + unpruned.size() + " object(s) left Git but pruning is off");
         status.finished(Phase.Succeeded, null, message, changes, sync, inSync, outOfSync, 0, took);
         record("succeeded", took, changes, sync, true, inSync, outOfSync, 0);
-        LOG.info("app={} revision={} \"{}\": {} in {} ms", app.name(), status.revision(), status.revision().subject(),
-                changes.summary(), took.toMillis());
+        List<String> changed = changes.changes().stream().filter(c -> c.action() != Action.UNCHANGED)
+                .map(Object::toString).limit(20).toList();
+        if (changed.isEmpty()) {
+            LOG.debug("app={} revision={}: {} in {} ms", app.name(), status.revision(), changes.summary(), took.toMillis());
+        } else {
+            LOG.info("app={} revision={} \"{}\": {} in {} ms: {}", app.name(), status.revision(), status.revision().subject(),
+                    changes.summary(), took.toMillis(), String.join("; ", changed));
+        }
         return true;
     }
 
