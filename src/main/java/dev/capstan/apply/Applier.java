@@ -49,40 +49,81 @@ public final class Applier {
         });
     }
 
-    /** Applies the creates and updates of {@code plan}; records unchanged and conflicting objects too. */
+    /** Applies without health gates (as {@code capstan plan}-style tools and tests want). */
     public ChangeSet apply(String app, Plan plan) throws ApplyException {
+        try {
+            return apply(app, plan, (wave, entries, changedSoFar, applied) -> { });
+        } catch (WaveGate.GateFailure e) {
+            throw new IllegalStateException("a no-op gate failed", e);
+        }
+    }
+
+    /**
+     * Applies the creates and updates of {@code plan}, wave by wave: the whole change set
+     * is dry-run first; each wave applies its CRDs and Namespaces (waiting until they are
+     * Established / Active), then the rest in order; then {@code gate} decides whether the
+     * next wave may start. Unchanged and conflicting objects are recorded too.
+     */
+    public ChangeSet apply(String app, Plan plan, WaveGate gate) throws ApplyException, WaveGate.GateFailure {
         ChangeSet changes = new ChangeSet();
-        List<PlanEntry> stageOne = new ArrayList<>();
-        List<PlanEntry> stageTwo = new ArrayList<>();
+        applyInto(app, plan, gate, changes);
+        return changes;
+    }
+
+    /** As {@link #apply(String, Plan, WaveGate)}, recording into {@code changes} (still filled when it throws). */
+    public void applyInto(String app, Plan plan, WaveGate gate, ChangeSet changes) throws ApplyException, WaveGate.GateFailure {
+        List<PlanEntry> changed = new ArrayList<>();
+        java.util.TreeMap<Integer, List<PlanEntry>> waves = new java.util.TreeMap<>();
         for (PlanEntry e : plan.entries()) {
             switch (e.kind()) {
                 case UNCHANGED -> changes.add(new Change(e.ref(), Action.UNCHANGED, ""));
                 case CONFLICT -> changes.add(new Change(e.ref(), Action.SKIPPED, e.note()));
-                case CREATE, UPDATE -> (ApplyOrder.isStageOne(e.ref()) ? stageOne : stageTwo).add(e);
+                case CREATE, UPDATE -> changed.add(e);
                 default -> { }
+            }
+            if (e.desired() != null && e.kind() != PlanEntry.Kind.CONFLICT) {
+                waves.computeIfAbsent(e.desired().wave(), w -> new ArrayList<>()).add(e);
             }
         }
         Set<String> newNamespaces = new HashSet<>();
-        stageOne.stream().filter(e -> e.ref().kind().equals("Namespace")).forEach(e -> newNamespaces.add(e.ref().name()));
-        List<PlanEntry> validateNow = new ArrayList<>(stageOne);
-        List<PlanEntry> validateLater = new ArrayList<>();
-        for (PlanEntry e : stageTwo) {
+        changed.stream().filter(e -> ApplyOrder.isStageOne(e.ref()) && e.ref().kind().equals("Namespace"))
+                .forEach(e -> newNamespaces.add(e.ref().name()));
+        List<PlanEntry> validateNow = new ArrayList<>();
+        Set<ObjectRef> validateLater = new HashSet<>();
+        for (PlanEntry e : changed) {
             boolean served = discovery.current().context(e.apiVersion(), e.ref().kind()).isPresent();
-            (served && !newNamespaces.contains(e.ref().namespace()) ? validateNow : validateLater).add(e);
+            if (ApplyOrder.isStageOne(e.ref()) || served && !newNamespaces.contains(e.ref().namespace())) {
+                validateNow.add(e);
+            } else {
+                validateLater.add(e.ref());
+            }
         }
 
         Map<ObjectRef, Boolean> exists = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<ObjectRef, AppliedVersion> applied = new java.util.concurrent.ConcurrentHashMap<>();
         dryRun(app, validateNow, exists, changes, false);
-        applyAll(stageOne, exists, changes);
-        if (!stageOne.isEmpty()) {
-            waitForStageOne(stageOne);
+        boolean anyApplied = false;
+        for (Map.Entry<Integer, List<PlanEntry>> wave : waves.entrySet()) {
+            List<PlanEntry> stageOne = new ArrayList<>();
+            List<PlanEntry> stageTwo = new ArrayList<>();
+            for (PlanEntry e : wave.getValue()) {
+                if (e.changes()) {
+                    (ApplyOrder.isStageOne(e.ref()) ? stageOne : stageTwo).add(e);
+                }
+            }
+            applyAll(stageOne, exists, changes, applied);
+            if (!stageOne.isEmpty()) {
+                waitForStageOne(stageOne);
+            }
+            List<PlanEntry> deferred = stageTwo.stream().filter(e -> validateLater.contains(e.ref())).toList();
+            if (stageOne.stream().anyMatch(e -> e.ref().kind().equals("CustomResourceDefinition")) || !deferred.isEmpty()) {
+                discovery.refresh();
+            }
+            dryRun(app, deferred, exists, changes, true);
+            applyAll(stageTwo, exists, changes, applied);
+            anyApplied |= !stageOne.isEmpty() || !stageTwo.isEmpty();
+            gate.passed(wave.getKey(), wave.getValue(), anyApplied, applied);
         }
-        if (stageOne.stream().anyMatch(e -> e.ref().kind().equals("CustomResourceDefinition")) || !validateLater.isEmpty()) {
-            discovery.refresh();
-        }
-        dryRun(app, validateLater, exists, changes, true);
-        applyAll(stageTwo, exists, changes);
-        return changes;
     }
 
     /** Validates every entry with a server-side dry-run; all failures are reported together. */
@@ -136,7 +177,8 @@ public final class Applier {
      * Applies in order; runs of objects of one kind with no {@code depends-on} go in
      * parallel (kind order is the only order among them). Stops at the first failure.
      */
-    private void applyAll(List<PlanEntry> entries, Map<ObjectRef, Boolean> exists, ChangeSet changes) throws ApplyException {
+    private void applyAll(List<PlanEntry> entries, Map<ObjectRef, Boolean> exists, ChangeSet changes,
+                          Map<ObjectRef, AppliedVersion> applied) throws ApplyException {
         int i = 0;
         while (i < entries.size()) {
             int j = i + 1;
@@ -147,7 +189,7 @@ public final class Applier {
                 }
             }
             List<PlanEntry> batch = entries.subList(i, j);
-            List<Change> results = inParallel(batch, e -> applyOne(e, exists));
+            List<Change> results = inParallel(batch, e -> applyOne(e, exists, applied));
             int failedAt = -1;
             for (int k = 0; k < results.size(); k++) {
                 changes.add(results.get(k));
@@ -162,9 +204,10 @@ public final class Applier {
         }
     }
 
-    private Change applyOne(PlanEntry e, Map<ObjectRef, Boolean> exists) {
+    private Change applyOne(PlanEntry e, Map<ObjectRef, Boolean> exists, Map<ObjectRef, AppliedVersion> applied) {
         try {
-            serverSideApply(resource(e), false);
+            GenericKubernetesResource result = serverSideApply(resource(e), false);
+            applied.put(e.ref(), new AppliedVersion(result.getMetadata().getResourceVersion(), result.getMetadata().getGeneration()));
             Action action = Boolean.TRUE.equals(exists.get(e.ref())) || e.kind() == PlanEntry.Kind.UPDATE
                     ? Action.CONFIGURED : Action.CREATED;
             return new Change(e.ref(), action, e.kind() == PlanEntry.Kind.UPDATE ? String.join(", ", e.paths()) : "");

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "capstan", mixinStandardHelpOptions = true, versionProvider = CapstanCommand.Version.class,
         description = "GitOps continuous delivery for Kubernetes: keeps a cluster in sync with Git.",
-        subcommands = {RenderCommand.class, PlanCommand.class, RunCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RenderCommand.class, PlanCommand.class, HealthCommand.class, RunCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class CapstanCommand implements Runnable {
 
     public static final int OK = 0;

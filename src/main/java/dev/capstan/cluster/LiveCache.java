@@ -27,6 +27,21 @@ public final class LiveCache implements AutoCloseable {
     private final KubernetesClient client;
     private final Supplier<ClusterDiscovery> discovery;
     private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
+    private final java.util.List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told of every add, update and delete of a cached object (on the informer's thread: return quickly). */
+    @FunctionalInterface
+    public interface Listener {
+        void changed(String apiVersion, ObjectRef ref, boolean deleted);
+    }
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(Listener listener) {
+        listeners.remove(listener);
+    }
 
     /** @param discovery the current discovery (refreshed by its owner when CRDs change) */
     public LiveCache(KubernetesClient client, Supplier<ClusterDiscovery> discovery) {
@@ -52,12 +67,39 @@ public final class LiveCache implements AutoCloseable {
                 SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(ctx.get())
                         .inAnyNamespace()
                         .withLabel(Ownership.MANAGED_BY_LABEL, Ownership.MANAGED_BY)
-                        .inform();
+                        .inform(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(GenericKubernetesResource r) {
+                                publish(apiVersion, r, false);
+                            }
+
+                            @Override
+                            public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource r) {
+                                publish(apiVersion, r, false);
+                            }
+
+                            @Override
+                            public void onDelete(GenericKubernetesResource r, boolean unknownFinalState) {
+                                publish(apiVersion, r, true);
+                            }
+                        }, 0);
                 informers.put(key, informer);
                 LOG.debug("watching {}", key);
             }
         }
         return true;
+    }
+
+    private void publish(String apiVersion, GenericKubernetesResource r, boolean deleted) {
+        ObjectRef ref = new ObjectRef(ObjectRef.groupOf(apiVersion), r.getKind(),
+                r.getMetadata().getNamespace(), r.getMetadata().getName());
+        for (Listener l : listeners) {
+            try {
+                l.changed(apiVersion, ref, deleted);
+            } catch (RuntimeException e) {
+                LOG.warn("live cache listener failed: {}", e.toString());
+            }
+        }
     }
 
     /** The cached live object, or empty when it does not exist or is not managed by Capstan (or not watched). */

@@ -28,7 +28,8 @@ public record ApplicationSpec(String name, Repo repo, Destination destination, S
      * @param prune delete objects that left Git
      * @param allowEmpty allow a render with no objects to prune everything
      * @param timeout how long a sync may wait for health
+     * @param rollbackOnFailure {@code rollback: onFailure}: re-apply the last healthy revision when one fails its health gate
      */
-    public record Sync(Duration interval, boolean prune, boolean allowEmpty, Duration timeout) {
+    public record Sync(Duration interval, boolean prune, boolean allowEmpty, Duration timeout, boolean rollbackOnFailure) {
     }
 }

@@ -162,11 +162,16 @@ public final class ConfigLoader {
     }
 
     private static ApplicationSpec.Sync sync(ConfigNode n) {
-        n.allowOnly("interval", "prune", "allowEmpty", "timeout");
+        n.allowOnly("interval", "prune", "allowEmpty", "timeout", "rollback");
+        String rollback = n.string("rollback").orElse("off");
+        if (!rollback.equals("off") && !rollback.equals("onFailure")) {
+            n.problem("rollback", "must be onFailure or off, not \"" + rollback + "\"");
+        }
         return new ApplicationSpec.Sync(
                 n.duration("interval", Duration.ofMinutes(3), Duration.ofSeconds(1)),
                 n.bool("prune", false),
                 n.bool("allowEmpty", false),
-                n.duration("timeout", Duration.ofMinutes(5), Duration.ofSeconds(1)));
+                n.duration("timeout", Duration.ofMinutes(5), Duration.ofSeconds(1)),
+                rollback.equals("onFailure"));
     }
 }

@@ -17,12 +17,17 @@ final class DeploymentHealth implements HealthCheck {
         long updated = o.integer("status.updatedReplicas", 0);
         long current = o.integer("status.replicas", 0);
         String availability = available + " of " + wanted + " replicas available";
-        var progressing = o.condition("Progressing");
-        if (progressing.isPresent() && "ProgressDeadlineExceeded".equals(progressing.get().reason())) {
-            return Health.degraded(availability + "; " + progressing.get().describe());
-        }
+        // Generation first: a ProgressDeadlineExceeded left from the previous rollout is stale
+        // until the controller has observed the new spec.
         if (o.integer("status.observedGeneration", -1) < o.integer("metadata.generation", 0)) {
             return Health.progressing("waiting for the controller to observe the new spec");
+        }
+        boolean complete = updated >= wanted && available >= wanted && current <= updated;
+        var progressing = o.condition("Progressing");
+        // A rollout that completed (e.g. back to a ReplicaSet that was already available) is
+        // healthy even while the controller has not yet replaced the stale condition.
+        if (!complete && progressing.isPresent() && "ProgressDeadlineExceeded".equals(progressing.get().reason())) {
+            return Health.degraded(availability + "; " + progressing.get().describe());
         }
         if (updated < wanted) {
             return Health.progressing(updated + " of " + wanted + " replicas updated; " + availability);

@@ -88,6 +88,27 @@ public final class CapstanMetrics {
         appInfo.addLabelValues(labels);
     }
 
+    /** {@code capstan_app_health{app,status}}: 1 for the app's current health, 0 for the others. */
+    public void appHealth(String app, String current) {
+        for (String status : new String[] {"Healthy", "Suspended", "Progressing", "Missing", "Degraded", "Unknown"}) {
+            gauge("capstan_app_health", "Application health (1 for the current status)", Tags.of("app", app, "status", status))
+                    .set(status.equals(current) ? 1 : 0);
+        }
+    }
+
+    /** Time a sync spent waiting for what it applied to become healthy. */
+    public void rollout(String app, Duration waited) {
+        Timer.builder("capstan_rollout_duration").description("Time waiting for applied objects to become healthy").tags("app", app)
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofMinutes(30))
+                .register(registry).record(waited);
+    }
+
+    /** A rollback to the last healthy revision ended: succeeded or failed. */
+    public void rollback(String app, String result) {
+        Counter.builder("capstan_rollbacks").description("Automatic rollbacks by result").tags("app", app, "result", result)
+                .register(registry).increment();
+    }
+
     private AtomicLong gauge(String name, String description, Tags tags) {
         String key = name + tags;
         return gauges.computeIfAbsent(key, k -> {

@@ -70,7 +70,7 @@ public final class ApplyOrder {
     }
 
     /**
-     * Desired objects in apply order: kind order, moved later where a
+     * Desired objects in apply order: by wave, then kind order, moved later where a
      * {@code capstan.dev/depends-on} annotation asks for it (a dependency on an object
      * outside the set is ignored: it cannot be ordered against).
      *
@@ -78,7 +78,7 @@ public final class ApplyOrder {
      */
     public static List<DesiredObject> sort(List<DesiredObject> objects) {
         List<DesiredObject> byKind = new java.util.ArrayList<>(objects);
-        byKind.sort((a, b) -> COMPARATOR.compare(a.ref(), b.ref()));
+        byKind.sort(java.util.Comparator.comparingInt(DesiredObject::wave).thenComparing(DesiredObject::ref, COMPARATOR));
         java.util.Map<String, DesiredObject> byLooseRef = new java.util.HashMap<>();
         for (DesiredObject d : byKind) {
             byLooseRef.put(loose(d.ref()), d);

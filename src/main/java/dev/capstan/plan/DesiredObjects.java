@@ -36,9 +36,22 @@ public final class DesiredObjects {
         annotations.put(Ownership.TRACKING_ID, Ownership.trackingId(app, ref));
         annotations.remove(Ownership.APPLIED_HASH);
         List<ObjectRef> dependsOn = parseDependsOn(annotations.get(Ownership.DEPENDS_ON), ref.namespace());
+        int wave = parseWave(annotations.get(Ownership.WAVE));
         String hash = sha256(Json.canonical(body));
         annotations.put(Ownership.APPLIED_HASH, hash);
-        return new DesiredObject(ref, apiVersion, body, hash, origin, dependsOn);
+        return new DesiredObject(ref, apiVersion, body, hash, origin, dependsOn, wave);
+    }
+
+    static int parseWave(Object value) {
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(String.valueOf(value).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("annotation " + Ownership.WAVE + ": \"" + value
+                    + "\" is not a whole number (write it quoted, e.g. \"1\")");
+        }
     }
 
     /**

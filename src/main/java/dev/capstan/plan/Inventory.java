@@ -10,22 +10,28 @@ import java.util.TreeMap;
  * apiVersion needed to delete them) and the revision. Prune works from this list, never
  * from a label query, so an object is only ever deleted by the app that recorded it.
  */
-public record Inventory(List<Entry> entries, String revision) {
+public record Inventory(List<Entry> entries, String revision, String healthyRevision) {
 
     /** One applied object. */
     public record Entry(String apiVersion, ObjectRef ref) {
     }
 
     public static Inventory empty() {
-        return new Inventory(List.of(), "");
+        return new Inventory(List.of(), "", "");
     }
 
+    /** @param healthyRevision the last revision whose objects all became healthy: where a rollback returns to */
     public Inventory {
         entries = List.copyOf(entries);
         revision = revision == null ? "" : revision;
+        healthyRevision = healthyRevision == null ? "" : healthyRevision;
     }
 
-    /** As ConfigMap data: {@code revision}, and {@code objects} one per line: apiVersion Kind namespace name ("-" for none). */
+    public Inventory(List<Entry> entries, String revision) {
+        this(entries, revision, "");
+    }
+
+    /** As ConfigMap data: {@code revision}, {@code healthyRevision}, and {@code objects} one per line: apiVersion Kind namespace name ("-" for none). */
     public Map<String, String> toData() {
         StringBuilder lines = new StringBuilder();
         entries.stream().sorted((a, b) -> a.ref().compareTo(b.ref())).forEach(e -> lines.append(e.apiVersion()).append(' ')
@@ -34,6 +40,7 @@ public record Inventory(List<Entry> entries, String revision) {
                 .append(e.ref().name()).append('\n'));
         Map<String, String> data = new TreeMap<>();
         data.put("revision", revision);
+        data.put("healthyRevision", healthyRevision);
         data.put("objects", lines.toString());
         return data;
     }
@@ -51,6 +58,6 @@ public record Inventory(List<Entry> entries, String revision) {
             }
             entries.add(new Entry(f[0], new ObjectRef(ObjectRef.groupOf(f[0]), f[1], f[2].equals("-") ? "" : f[2], f[3])));
         }
-        return new Inventory(entries, data.get("revision"));
+        return new Inventory(entries, data.get("revision"), data.get("healthyRevision"));
     }
 }

@@ -13,6 +13,7 @@ public final class Ownership {
     public static final String TRACKING_ID = "capstan.dev/tracking-id";
     public static final String PRUNE = "capstan.dev/prune";
     public static final String DEPENDS_ON = "capstan.dev/depends-on";
+    public static final String WAVE = "capstan.dev/wave";
     /** Hash of the desired object as last applied: catches fields removed from Git, which a subset diff cannot see. */
     public static final String APPLIED_HASH = "capstan.dev/applied-hash";
 

@@ -174,8 +174,23 @@ public final class GitSource implements AutoCloseable {
         }
     }
 
+    /**
+     * The files of a commit this repository had before (a rollback target): from the
+     * local object store, fetched by SHA when the store no longer has it.
+     */
+    public synchronized Snapshot snapshotAt(String sha) throws GitSourceException {
+        if (!FULL_SHA.matcher(sha).matches()) {
+            throw new GitSourceException("\"" + sha + "\" is not a full commit SHA");
+        }
+        ObjectId id = ObjectId.fromString(sha);
+        if (!hasCommit(id)) {
+            fetch(new RemoteRef(sha, sha));
+        }
+        return snapshotOf(id);
+    }
+
     private void fetch(RemoteRef target) throws GitSourceException {
-        boolean pinned = FULL_SHA.matcher(ref).matches();
+        boolean pinned = FULL_SHA.matcher(target.name()).matches();
         List<RefSpec> specs = List.of(new RefSpec("+" + target.name() + ":" + FETCHED));
         try {
             fetchOnce(specs, 1);

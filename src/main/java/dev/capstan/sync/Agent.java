@@ -8,6 +8,7 @@ import dev.capstan.cluster.DiscoveryCache;
 import dev.capstan.cluster.LiveCache;
 import dev.capstan.config.AgentConfig;
 import dev.capstan.config.ApplicationSpec;
+import dev.capstan.health.RolloutWaiter;
 import dev.capstan.http.StatusServer;
 import dev.capstan.metrics.CapstanMetrics;
 import dev.capstan.render.ApiVersionPolicy;
@@ -57,7 +58,7 @@ public final class Agent implements AutoCloseable {
         Reconciler.Cluster cluster = new Reconciler.Cluster(discovery, cache,
                 new Applier(client, discovery, new ApplyOptions("capstan", config.apply().forceConflicts(),
                         java.time.Duration.ofSeconds(60), config.apply().parallelism())), new Pruner(client, discovery),
-                new InventoryStore(client, config.namespace()));
+                new InventoryStore(client, config.namespace()), new RolloutWaiter(cache));
         RenderOptions render = RenderOptions.defaults()
                 .withLimits(YamlLimits.defaults().withMaxFileBytes(config.render().maxFileBytes())
                         .withMaxDocuments(config.render().maxDocuments()))

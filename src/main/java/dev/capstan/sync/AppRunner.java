@@ -43,16 +43,17 @@ public final class AppRunner implements AutoCloseable {
     }
 
     private void loop() {
+        boolean manual = false;
         while (running) {
             try {
-                boolean ok = reconciler.reconcile();
+                boolean ok = reconciler.reconcile(manual);
                 failures = ok ? 0 : failures + 1;
             } catch (RuntimeException e) {
                 failures++;
                 LOG.error("app={}: reconcile crashed: {}", name, e.toString());
             }
             try {
-                triggers.poll(nextDelay().toMillis(), TimeUnit.MILLISECONDS);
+                manual = triggers.poll(nextDelay().toMillis(), TimeUnit.MILLISECONDS) != null;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

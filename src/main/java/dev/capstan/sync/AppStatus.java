@@ -3,6 +3,9 @@ package dev.capstan.sync;
 import dev.capstan.apply.Change;
 import dev.capstan.apply.ChangeSet;
 import dev.capstan.config.ApplicationSpec;
+import dev.capstan.health.HealthReport;
+import dev.capstan.health.HealthStatus;
+import dev.capstan.health.ObjectHealth;
 import dev.capstan.source.Revision;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +39,8 @@ public final class AppStatus {
     private Instant startedAt;
     private Duration lastDuration;
     private final Deque<SyncRecord> history = new ArrayDeque<>();
+    private HealthStatus health = HealthStatus.Unknown;
+    private List<ObjectHealth> objects = List.of();
 
     public AppStatus(ApplicationSpec spec) {
         this.spec = spec;
@@ -50,31 +55,49 @@ public final class AppStatus {
         startedAt = now;
     }
 
+    /** A reconcile that decided to do nothing: back to {@code phase}, no history entry. */
+    public synchronized void resume(Phase p) {
+        phase = p;
+    }
+
     public synchronized void revision(Revision r) {
         revision = r;
     }
 
-    /** A sync ended: its outcome, objects by state, and a history entry. */
-    public synchronized void finished(Phase result, Reason why, String msg, ChangeSet cs, SyncStatus sync,
-                                      long inSyncCount, long outOfSyncCount, long missingCount, Duration took) {
-        phase = result;
-        reason = why;
-        message = msg == null ? "" : msg;
-        if (cs != null) {
-            changes = cs;
+    /** A sync ended: its outcome, objects by state, health, and a history entry. */
+    public synchronized void finished(SyncResult r) {
+        phase = r.phase();
+        reason = r.reason();
+        message = r.message() == null ? "" : r.message();
+        if (r.changes() != null) {
+            changes = r.changes();
         }
-        syncStatus = sync;
-        inSync = inSyncCount;
-        outOfSync = outOfSyncCount;
-        missing = missingCount;
-        lastDuration = took;
-        if (result == Phase.Succeeded) {
-            lastSynced = revision;
+        syncStatus = r.sync();
+        inSync = r.inSync();
+        outOfSync = r.outOfSync();
+        missing = r.missing();
+        lastDuration = r.took();
+        if (r.synced() != null) {
+            lastSynced = r.synced();
         }
-        history.addFirst(new SyncRecord(revision, startedAt, took, result, why, message, cs == null ? "" : cs.summary()));
+        if (r.health() != null) {
+            health(r.health());
+        }
+        history.addFirst(new SyncRecord(revision, startedAt, r.took(), r.phase(), r.reason(), message,
+                r.changes() == null ? "" : r.changes().summary()));
         while (history.size() > HISTORY) {
             history.removeLast();
         }
+    }
+
+    /** The objects' health as last assessed (after a sync, or when one of them changed). */
+    public synchronized void health(HealthReport report) {
+        health = report.worst();
+        objects = report.objects();
+    }
+
+    public synchronized HealthStatus healthStatus() {
+        return health;
     }
 
     public synchronized SyncStatus syncStatus() {
@@ -114,7 +137,7 @@ public final class AppStatus {
         json.put("revision", revisionJson(revision));
         json.put("lastSyncedRevision", revisionJson(lastSynced));
         json.put("syncStatus", syncStatus.name());
-        json.put("healthStatus", "Unknown");
+        json.put("healthStatus", health.name());
         json.put("phase", phase.name());
         json.put("reason", reason == null ? null : reason.name());
         json.put("message", message);
@@ -132,6 +155,15 @@ public final class AppStatus {
             list.add(m);
         }
         json.put("changes", list);
+        List<Map<String, Object>> objectHealth = new ArrayList<>();
+        for (ObjectHealth o : objects) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("object", o.ref().toString());
+            m.put("health", o.health().status().name());
+            m.put("message", o.health().message());
+            objectHealth.add(m);
+        }
+        json.put("objects", objectHealth);
         json.put("lastSyncStartedAt", startedAt == null ? null : startedAt.toString());
         json.put("lastSyncDurationSeconds", lastDuration == null ? null : lastDuration.toMillis() / 1000.0);
         List<Map<String, Object>> hist = new ArrayList<>();

@@ -2,5 +2,7 @@ package dev.capstan.sync;
 
 /** Where an application's sync loop is. */
 public enum Phase {
-    Idle, Syncing, Succeeded, Failed
+    Idle, Syncing, Succeeded, Failed,
+    /** The revision failed its health gate and the last healthy revision was re-applied. */
+    RolledBack
 }

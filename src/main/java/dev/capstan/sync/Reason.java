@@ -2,5 +2,5 @@ package dev.capstan.sync;
 
 /** Why a sync failed, named for the pipeline step that failed (as Flux names its Ready reasons). */
 public enum Reason {
-    FetchFailed, RenderFailed, ValidationFailed, ApplyFailed, PruneFailed
+    FetchFailed, RenderFailed, ValidationFailed, ApplyFailed, PruneFailed, HealthCheckFailed
 }

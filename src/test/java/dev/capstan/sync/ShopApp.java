@@ -103,18 +103,4 @@ final class ShopApp {
                 """.formatted(group));
         return f;
     }
-
-    /** The agent's config for this app, served from {@code repoUrl}. */
-    String config(String repoUrl, String agentNamespace, String cacheDir, boolean prune) {
-        return """
-                server: {port: 0, tokenEnv: SYNC_TOKEN}
-                namespace: %s
-                cacheDir: %s
-                applications:
-                  - name: shop
-                    repo: {url: "%s", ref: main, path: shop}
-                    destination: {namespace: %s}
-                    sync: {interval: 1h, prune: %s}
-                """.formatted(agentNamespace, cacheDir, repoUrl, namespace, prune);
-    }
 }

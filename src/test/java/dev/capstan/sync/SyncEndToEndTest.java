@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.capstan.config.AgentConfig;
-import dev.capstan.config.ConfigLoader;
-import dev.capstan.testkit.GitDaemonServer;
 import dev.capstan.testkit.GitRemote;
 import dev.capstan.testkit.HttpJson;
 import dev.capstan.testkit.KubeControlPlane;
@@ -35,76 +32,45 @@ import org.junit.jupiter.api.io.TempDir;
 @KubeTest
 class SyncEndToEndTest {
 
-    private static final String TOKEN = "sync-token-for-tests";
-
     @TempDir
     Path tmp;
 
-    private GitRemote remote;
-    private GitDaemonServer daemon;
     private ShopApp shop;
-    private final RequestLog requests = new RequestLog();
-    private KubernetesClient agentClient;
-    private Agent agent;
+    private AgentHarness h;
+    private GitRemote remote;
+    private RequestLog requests;
     private HttpJson http;
-    private String agentNamespace;
 
     @BeforeEach
     void setUp(TestNamespace ns, KubeControlPlane cp) {
         shop = new ShopApp(ns.name().substring(2));
-        agentNamespace = "capstan-" + ns.name().substring(2);
-        remote = GitRemote.create(tmp.resolve("origin"));
-        daemon = new GitDaemonServer(remote.bareDir());
-        agentClient = cp.newClient(requests);
+        h = new AgentHarness(tmp, cp, "capstan-" + ns.name().substring(2));
+        remote = h.remote;
+        requests = h.requests;
     }
 
     @AfterEach
     void tearDown(KubernetesClient client) {
-        if (agent != null) {
-            agent.close();
-        }
-        agentClient.close();
-        daemon.close();
-        remote.close();
+        h.close();
         client.namespaces().withName(shop.namespace).delete();
-        client.namespaces().withName(agentNamespace).delete();
         client.apiextensions().v1().customResourceDefinitions().withName("widgets." + shop.group).delete();
     }
 
     private void startAgent(boolean prune) throws Exception {
-        AgentConfig config = ConfigLoader.parse("test.yaml",
-                shop.config(daemon.url(), agentNamespace, tmp.resolve("cache").toString(), prune));
-        agent = new Agent(config, agentClient, Map.of("SYNC_TOKEN", TOKEN)).start();
-        http = new HttpJson(agent.port());
+        h.start(shop.namespace, "shop", "interval: 1h, prune: " + prune);
+        http = h.http;
     }
 
     private Map<String, Object> awaitSyncs(int count) {
-        await().atMost(Duration.ofSeconds(90)).until(() -> history().size() >= count
-                && !"Syncing".equals(status().get("phase")));
-        return status();
-    }
-
-    private Map<String, Object> status() {
-        return http.getJson("/api/v1/applications/shop");
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<Object> history() {
-        return (List<Object>) status().get("history");
+        return h.awaitSyncs(count);
     }
 
     private void syncNow() {
-        assertEquals(202, http.post("/api/v1/applications/shop/sync", TOKEN).statusCode());
+        h.syncNow();
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, String> actions(Map<String, Object> status) {
-        Map<String, String> byObject = new HashMap<>();
-        for (Object c : (List<Object>) status.get("changes")) {
-            Map<String, Object> m = (Map<String, Object>) c;
-            byObject.put((String) m.get("object"), (String) m.get("action"));
-        }
-        return byObject;
+        return AgentHarness.actions(status);
     }
 
     private GenericKubernetesResource widget(KubernetesClient client) {
@@ -256,8 +222,7 @@ class SyncEndToEndTest {
         Map<String, Object> s2 = awaitSyncs(2);
         assertEquals("OutOfSync", s2.get("syncStatus"), "prune is off: the widget is still there and still ours");
         assertNotNull(widget(client));
-        agent.close();
-        agent = null;
+        h.stop();
 
         // a new agent process (fresh caches) with pruning on: only the stale widget is left to do
         requests.clear();
@@ -280,7 +245,7 @@ class SyncEndToEndTest {
         startAgent(true);
         assertEquals(401, http.post("/api/v1/applications/shop/sync", null).statusCode());
         assertEquals(401, http.post("/api/v1/applications/shop/sync", "wrong").statusCode());
-        assertEquals(404, http.post("/api/v1/applications/nope/sync", TOKEN).statusCode());
+        assertEquals(404, http.post("/api/v1/applications/nope/sync", AgentHarness.TOKEN).statusCode());
         assertEquals(200, http.get("/healthz").statusCode());
         await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/readyz").statusCode() == 200);
         assertEquals(1, http.getJsonList("/api/v1/applications").size());

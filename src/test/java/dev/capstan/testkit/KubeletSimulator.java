@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code :crashloop} crash-loops (waiting, CrashLoopBackOff, restarts counted);</li>
  *   <li>{@code :image-pull-error} cannot pull its image (ImagePullBackOff);</li>
  *   <li>{@code :fail} exits 1 (Failed for restartPolicy Never/OnFailure pods);</li>
+ *   <li>{@code :slow-ready} becomes ready {@value #SLOW_READY_SECONDS} seconds after the pod was created;</li>
  *   <li>anything else becomes Ready (Running), or Succeeded for run-to-completion pods.</li>
  * </ul>
  * Pods being deleted are removed at once, as a kubelet would after the containers stop.
@@ -40,6 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class KubeletSimulator {
 
     public static final String NODE = "sim-node";
+    public static final int SLOW_READY_SECONDS = 3;
 
     private static KubeletSimulator instance;
 
@@ -50,6 +52,11 @@ public final class KubeletSimulator {
         return t;
     });
     private final AtomicInteger ips = new AtomicInteger(10);
+    private final java.util.concurrent.ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "kubelet-simulator-timer");
+        t.setDaemon(true);
+        return t;
+    });
 
     private KubeletSimulator(KubernetesClient client) {
         this.client = client;
@@ -163,6 +170,19 @@ public final class KubeletSimulator {
             ContainerStatusBuilder s = new ContainerStatusBuilder()
                     .withName(c.getName()).withImage(c.getImage())
                     .withImageID("docker-pullable://" + c.getImage()).withContainerID("sim://" + c.getName());
+            if (tag.equals("slow-ready")) {
+                long age = java.time.Duration.between(Instant.parse(pod.getMetadata().getCreationTimestamp()), Instant.now()).toMillis();
+                long wait = SLOW_READY_SECONDS * 1000L - age;
+                if (wait > 0) {
+                    later.schedule(() -> {
+                        Pod fresh = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).get();
+                        if (fresh != null) {
+                            enqueue(fresh);
+                        }
+                    }, wait, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    tag = "never-ready";
+                }
+            }
             switch (tag) {
                 case "never-ready" -> {
                     ready = false;

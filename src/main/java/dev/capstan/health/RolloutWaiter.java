@@ -1,0 +1,104 @@
+package dev.capstan.health;
+
+import dev.capstan.apply.AppliedVersion;
+import dev.capstan.cluster.LiveCache;
+import dev.capstan.plan.ObjectRef;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Waits until objects are Healthy, woken by the live cache's watch events (no polling
+ * loop per object): every change to one of them re-assesses the set. Ends as soon as all
+ * are Healthy (or Suspended), when one has stayed Degraded for the settle time, or at the
+ * deadline. The settle time absorbs conditions that lag a change: a Deployment rolled
+ * back to a ReplicaSet that is already available keeps its old ProgressDeadlineExceeded
+ * until the controller's next pass.
+ */
+public final class RolloutWaiter {
+
+    private static final Duration DEFAULT_SETTLE = Duration.ofSeconds(5);
+
+    /**
+     * An object to wait for, addressed by the apiVersion it was applied with.
+     *
+     * @param applied the version our apply produced (null when not applied by this sync)
+     */
+    public record Target(String apiVersion, ObjectRef ref, AppliedVersion applied) {
+        public Target(String apiVersion, ObjectRef ref) {
+            this(apiVersion, ref, null);
+        }
+    }
+
+    private final LiveCache cache;
+    private final Duration settle;
+
+    public RolloutWaiter(LiveCache cache) {
+        this(cache, DEFAULT_SETTLE);
+    }
+
+    public RolloutWaiter(LiveCache cache, Duration settle) {
+        this.cache = cache;
+        this.settle = settle;
+    }
+
+    /** The current health of the targets from the cache, without waiting. */
+    public HealthReport assess(List<Target> targets) {
+        List<ObjectHealth> out = new ArrayList<>();
+        for (Target t : targets) {
+            out.add(new ObjectHealth(t.ref(), cache.find(t.apiVersion(), t.ref())
+                    .map(live -> t.applied() != null && !t.applied().seenIn(live)
+                            ? Health.progressing("waiting for the watch to observe the applied change")
+                            : HealthChecks.assess(live))
+                    .orElse(Health.missing("not found in the cluster"))));
+        }
+        return new HealthReport(out, false);
+    }
+
+    public HealthReport await(List<Target> targets, Duration timeout) throws InterruptedException {
+        Set<ObjectRef> refs = new HashSet<>();
+        for (Target t : targets) {
+            refs.add(t.ref());
+            cache.watch(t.apiVersion(), t.ref().kind());
+        }
+        Semaphore changed = new Semaphore(0);
+        LiveCache.Listener listener = (apiVersion, ref, deleted) -> {
+            if (refs.contains(ref)) {
+                changed.release();
+            }
+        };
+        cache.addListener(listener);
+        try {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long degradedSince = -1;
+            while (true) {
+                changed.drainPermits();
+                HealthReport report = assess(targets);
+                if (report.done()) {
+                    return report;
+                }
+                long now = System.nanoTime();
+                if (report.worst() == HealthStatus.Degraded) {
+                    degradedSince = degradedSince < 0 ? now : degradedSince;
+                    if (now - degradedSince >= settle.toNanos()) {
+                        return report;
+                    }
+                } else {
+                    degradedSince = -1;
+                }
+                long left = deadline - now;
+                if (left <= 0) {
+                    return new HealthReport(report.objects(), true);
+                }
+                long wait = degradedSince < 0 ? left : Math.min(left, degradedSince + settle.toNanos() - now);
+                changed.tryAcquire(Math.max(wait, 1), TimeUnit.NANOSECONDS);
+            }
+        } finally {
+            cache.removeListener(listener);
+        }
+    }
+}

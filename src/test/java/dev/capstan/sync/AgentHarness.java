@@ -1,0 +1,120 @@
+package dev.capstan.sync;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.capstan.config.AgentConfig;
+import dev.capstan.config.ConfigLoader;
+import dev.capstan.testkit.GitDaemonServer;
+import dev.capstan.testkit.GitRemote;
+import dev.capstan.testkit.HttpJson;
+import dev.capstan.testkit.KubeControlPlane;
+import dev.capstan.testkit.RequestLog;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One agent under test: a Git repository served over git:// on 127.0.0.1, the agent
+ * in-process with a request-logging client, and its HTTP API. Tests commit, trigger a
+ * sync through the real API, and read status and metrics over HTTP.
+ */
+final class AgentHarness implements AutoCloseable {
+
+    static final String TOKEN = "sync-token-for-tests";
+
+    final GitRemote remote;
+    final GitDaemonServer daemon;
+    final RequestLog requests = new RequestLog();
+    final KubernetesClient client;
+    final String agentNamespace;
+    private final Path cache;
+    Agent agent;
+    HttpJson http;
+
+    AgentHarness(Path tmp, KubeControlPlane cp, String agentNamespace) {
+        this.remote = GitRemote.create(tmp.resolve("origin"));
+        this.daemon = new GitDaemonServer(remote.bareDir());
+        this.client = cp.newClient(requests);
+        this.agentNamespace = agentNamespace;
+        this.cache = tmp.resolve("cache");
+    }
+
+    /** Starts an agent serving one application "shop" with the given {@code sync:} settings (YAML flow map body). */
+    void start(String destination, String path, String sync) throws Exception {
+        AgentConfig config = ConfigLoader.parse("test.yaml", """
+                server: {port: 0, tokenEnv: SYNC_TOKEN}
+                namespace: %s
+                cacheDir: %s
+                applications:
+                  - name: shop
+                    repo: {url: "%s", ref: main, path: %s}
+                    destination: {namespace: %s}
+                    sync: {%s}
+                """.formatted(agentNamespace, cache, daemon.url(), path, destination, sync));
+        agent = new Agent(config, client, Map.of("SYNC_TOKEN", TOKEN)).start();
+        http = new HttpJson(agent.port());
+    }
+
+    void stop() {
+        if (agent != null) {
+            agent.close();
+            agent = null;
+        }
+    }
+
+    Map<String, Object> status() {
+        return http.getJson("/api/v1/applications/shop");
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Object> history() {
+        return (List<Object>) status().get("history");
+    }
+
+    /** Waits until {@code count} syncs have finished, and returns the status. */
+    Map<String, Object> awaitSyncs(int count) {
+        await().atMost(Duration.ofSeconds(120)).until(() -> history().size() >= count && !"Syncing".equals(status().get("phase")));
+        return status();
+    }
+
+    void syncNow() {
+        assertEquals(202, http.post("/api/v1/applications/shop/sync", TOKEN).statusCode());
+    }
+
+    String metrics() {
+        return http.get("/metrics").body();
+    }
+
+    /** Object ref -> action of the last sync's change set. */
+    static Map<String, String> actions(Map<String, Object> status) {
+        return column(status, "changes", "action");
+    }
+
+    /** Object ref -> health code from status. */
+    static Map<String, String> health(Map<String, Object> status) {
+        return column(status, "objects", "health");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> column(Map<String, Object> status, String list, String field) {
+        Map<String, String> byObject = new HashMap<>();
+        for (Object c : (List<Object>) status.get(list)) {
+            Map<String, Object> m = (Map<String, Object>) c;
+            byObject.put((String) m.get("object"), (String) m.get(field));
+        }
+        return byObject;
+    }
+
+    @Override
+    public void close() {
+        stop();
+        client.namespaces().withName(agentNamespace).delete();
+        client.close();
+        daemon.close();
+        remote.close();
+    }
+}
