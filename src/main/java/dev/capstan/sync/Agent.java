@@ -45,6 +45,7 @@ public final class Agent implements AutoCloseable {
     private final AgentConfig config;
     private final CapstanMetrics metrics = new CapstanMetrics();
     private final LiveCache cache;
+    private final HealthMonitor monitor;
     private final Map<String, AppRunner> runners = new LinkedHashMap<>();
     private final List<AppStatus> statuses = new ArrayList<>();
     private final List<GitSource> sources = new ArrayList<>();
@@ -55,10 +56,12 @@ public final class Agent implements AutoCloseable {
         ensureNamespace(client, config.namespace());
         DiscoveryCache discovery = new DiscoveryCache(client);
         this.cache = new LiveCache(client, discovery::current);
+        RolloutWaiter waiter = new RolloutWaiter(cache);
+        this.monitor = new HealthMonitor(cache, waiter, metrics);
         Reconciler.Cluster cluster = new Reconciler.Cluster(discovery, cache,
                 new Applier(client, discovery, new ApplyOptions("capstan", config.apply().forceConflicts(),
                         java.time.Duration.ofSeconds(60), config.apply().parallelism())), new Pruner(client, discovery),
-                new InventoryStore(client, config.namespace()), new RolloutWaiter(cache));
+                new InventoryStore(client, config.namespace()), waiter, monitor);
         RenderOptions render = RenderOptions.defaults()
                 .withLimits(YamlLimits.defaults().withMaxFileBytes(config.render().maxFileBytes())
                         .withMaxDocuments(config.render().maxDocuments()))
@@ -145,6 +148,7 @@ public final class Agent implements AutoCloseable {
     public void close() {
         runners.values().forEach(AppRunner::close);
         server.close();
+        monitor.close();
         cache.close();
         sources.forEach(GitSource::close);
     }

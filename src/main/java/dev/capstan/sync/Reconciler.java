@@ -66,7 +66,7 @@ public final class Reconciler {
 
     /** The cluster-side collaborators, shared by every application. */
     public record Cluster(DiscoveryCache discovery, LiveCache cache, Applier applier, Pruner pruner, InventoryStore inventory,
-                          RolloutWaiter waiter) {
+                          RolloutWaiter waiter, HealthMonitor monitor) {
     }
 
     /** The outcome of syncing one revision; {@code reason} null on success. */
@@ -318,6 +318,9 @@ public final class Reconciler {
                     metrics.applyChange(app.name(), action.label(), n);
                 }
             });
+        }
+        if (plan != null) {
+            cluster.monitor().track(status, targets(plan.entries()));
         }
         String health = status.healthStatus().name();
         metrics.appInfo(app.name(), status.revision() == null ? "" : status.revision().shortSha(), sync.name(), health);

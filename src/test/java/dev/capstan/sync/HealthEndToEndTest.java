@@ -68,6 +68,22 @@ class HealthEndToEndTest {
     }
 
     @Test
+    void healthFollowsTheClusterBetweenSyncs(KubernetesClient client) throws Exception {
+        h.remote.commit("web v1", Map.of("app/web.yaml", deployment("web:v1")));
+        h.start(ns, "app", "interval: 1h, timeout: 60s");
+        assertEquals("Healthy", h.awaitSyncs(1).get("healthStatus"));
+
+        client.apps().deployments().inNamespace(ns).withName("web").edit(d -> {
+            d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("web:crashloop");
+            return d;
+        });
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> "Degraded".equals(h.status().get("healthStatus")));
+        assertEquals(1, h.history().size(), "no sync ran: the watch alone updated health");
+        assertTrue(h.metrics().contains("capstan_app_health{app=\"shop\",status=\"Degraded\"} 1.0"));
+    }
+
+    @Test
     void aDeploymentWhosePodsBecomeReadySyncsHealthy() throws Exception {
         h.remote.commit("web v1", Map.of("app/web.yaml", deployment("web:v1")));
         h.start(ns, "app", "interval: 1h, timeout: 60s");
