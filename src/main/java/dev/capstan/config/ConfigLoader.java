@@ -163,7 +163,8 @@ public final class ConfigLoader {
 
     private static ApplicationSpec.Sync sync(ConfigNode n) {
         n.allowOnly("interval", "prune", "allowEmpty", "timeout", "rollback");
-        String rollback = n.string("rollback").orElse("off");
+        // YAML 1.1 reads a bare `off` as false: take it as the "off" the user wrote
+        String rollback = n.string("rollback").map(v -> v.equals("false") ? "off" : v).orElse("off");
         if (!rollback.equals("off") && !rollback.equals("onFailure")) {
             n.problem("rollback", "must be onFailure or off, not \"" + rollback + "\"");
         }

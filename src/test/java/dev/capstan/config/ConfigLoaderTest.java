@@ -68,6 +68,7 @@ class ConfigLoaderTest {
                 Arguments.of("both secrets", "applications:\n  - name: a\n    repo:\n      url: file:///x\n      auth: {passwordFile: /f, passwordEnv: E}\n",
                         "applications[0].repo.auth.passwordEnv: set passwordFile or passwordEnv, not both"),
                 Arguments.of("bad kube version", "render: {kubeVersion: latest}\n" + APP, "render.kubeVersion: \"latest\" is not a Kubernetes version"),
+                Arguments.of("bad rollback", APP + "    sync: {rollback: always}\n", "applications[0].sync.rollback: must be onFailure or off"),
                 Arguments.of("list instead of map", "server: [8080]\n" + APP, "c.yaml:1: server: must be a map"),
                 Arguments.of("not yaml", "applications: [\n", "c.yaml:2: invalid YAML"),
                 Arguments.of("not a map", "- a\n- b\n", "c.yaml: expected one YAML map"));
