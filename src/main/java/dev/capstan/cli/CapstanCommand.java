@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "capstan", mixinStandardHelpOptions = true, versionProvider = CapstanCommand.Version.class,
         description = "GitOps continuous delivery for Kubernetes: keeps a cluster in sync with Git.",
-        subcommands = {RenderCommand.class, PlanCommand.class, HealthCommand.class, RunCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RenderCommand.class, PlanCommand.class, DiffCommand.class, HealthCommand.class, RunCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class CapstanCommand implements Runnable {
 
     public static final int OK = 0;
@@ -42,7 +42,10 @@ public final class CapstanCommand implements Runnable {
             commandLine.getErr().println("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             return ERROR;
         });
-        return cli.execute(args);
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
     }
 
     /** The version baked into the jar at build time. */

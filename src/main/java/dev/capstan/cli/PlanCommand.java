@@ -84,9 +84,11 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     private String appName() {
-        if (app != null) {
-            return app;
-        }
+        return app != null ? app : defaultAppName(source);
+    }
+
+    /** The app name a CLI user means when they give none: the directory's (or --path's) last segment. */
+    static String defaultAppName(SourceOptions source) {
         String p = source.dir != null ? source.dir.toAbsolutePath().normalize().getFileName().toString() : source.path;
         String last = p == null || p.isBlank() ? "default" : Path.of(p).getFileName().toString();
         return last.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");

@@ -18,7 +18,7 @@ class DiffTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"server-defaults-are-not-drift", "quantities-by-value", "quantity-really-changed",
             "int-or-string-port", "empty-values-equal-absent", "replicas-scaled-live", "secret-stringdata-as-data",
-            "secret-value-changed", "list-length-and-label-changes"})
+            "secret-value-changed", "list-length-and-label-changes", "injected-sidecar-and-reordered-env", "env-value-really-changed", "hpa-owned-replicas", "aggregated-clusterrole", "endpoints-addresses-unordered", "configmap-value-changed"})
     @SuppressWarnings("unchecked")
     void reportsExactlyTheChangedPaths(String fixture) throws Exception {
         List<YamlDocument> docs;
