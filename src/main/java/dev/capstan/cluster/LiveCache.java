@@ -70,17 +70,17 @@ public final class LiveCache implements AutoCloseable {
                         .inform(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
                             @Override
                             public void onAdd(GenericKubernetesResource r) {
-                                publish(apiVersion, r, false);
+                                publish(apiVersion, kind, r, false);
                             }
 
                             @Override
                             public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource r) {
-                                publish(apiVersion, r, false);
+                                publish(apiVersion, kind, r, false);
                             }
 
                             @Override
                             public void onDelete(GenericKubernetesResource r, boolean unknownFinalState) {
-                                publish(apiVersion, r, true);
+                                publish(apiVersion, kind, r, true);
                             }
                         }, 0);
                 informers.put(key, informer);
@@ -90,8 +90,9 @@ public final class LiveCache implements AutoCloseable {
         return true;
     }
 
-    private void publish(String apiVersion, GenericKubernetesResource r, boolean deleted) {
-        ObjectRef ref = new ObjectRef(ObjectRef.groupOf(apiVersion), r.getKind(),
+    /** Kind from the informer, not the object: items of a LIST response carry no kind. */
+    private void publish(String apiVersion, String kind, GenericKubernetesResource r, boolean deleted) {
+        ObjectRef ref = new ObjectRef(ObjectRef.groupOf(apiVersion), kind,
                 r.getMetadata().getNamespace(), r.getMetadata().getName());
         for (Listener l : listeners) {
             try {

@@ -29,7 +29,25 @@ public record ApplicationSpec(String name, Repo repo, Destination destination, S
      * @param allowEmpty allow a render with no objects to prune everything
      * @param timeout how long a sync may wait for health
      * @param rollbackOnFailure {@code rollback: onFailure}: re-apply the last healthy revision when one fails its health gate
+     * @param selfHeal re-apply objects that drift from Git, as soon as the drift is seen
+     * @param ignoreDifferences fields that are never drift
      */
-    public record Sync(Duration interval, boolean prune, boolean allowEmpty, Duration timeout, boolean rollbackOnFailure) {
+    public record Sync(Duration interval, boolean prune, boolean allowEmpty, Duration timeout, boolean rollbackOnFailure,
+                       boolean selfHeal, java.util.List<IgnoreRule> ignoreDifferences) {
+    }
+
+    /**
+     * Fields (JSON pointers) that are not drift for matching objects; empty selectors match all.
+     */
+    public record IgnoreRule(String group, String kind, String namespace, String name, java.util.List<String> jsonPointers) {
+        public boolean matches(dev.capstan.plan.ObjectRef ref) {
+            return (group == null || group.equals(ref.group())) && (kind == null || kind.equals(ref.kind()))
+                    && (namespace == null || namespace.equals(ref.namespace())) && (name == null || name.equals(ref.name()));
+        }
+    }
+
+    /** The ignored pointers for one object. */
+    public java.util.List<String> ignoredFor(dev.capstan.plan.ObjectRef ref) {
+        return sync.ignoreDifferences().stream().filter(r -> r.matches(ref)).flatMap(r -> r.jsonPointers().stream()).toList();
     }
 }

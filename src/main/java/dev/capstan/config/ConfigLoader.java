@@ -162,7 +162,7 @@ public final class ConfigLoader {
     }
 
     private static ApplicationSpec.Sync sync(ConfigNode n) {
-        n.allowOnly("interval", "prune", "allowEmpty", "timeout", "rollback");
+        n.allowOnly("interval", "prune", "allowEmpty", "timeout", "rollback", "selfHeal", "ignoreDifferences");
         // YAML 1.1 reads a bare `off` as false: take it as the "off" the user wrote
         String rollback = n.string("rollback").map(v -> v.equals("false") ? "off" : v).orElse("off");
         if (!rollback.equals("off") && !rollback.equals("onFailure")) {
@@ -173,6 +173,27 @@ public final class ConfigLoader {
                 n.bool("prune", false),
                 n.bool("allowEmpty", false),
                 n.duration("timeout", Duration.ofMinutes(5), Duration.ofSeconds(1)),
-                rollback.equals("onFailure"));
+                rollback.equals("onFailure"),
+                n.bool("selfHeal", false),
+                ignoreRules(n));
+    }
+
+    private static List<ApplicationSpec.IgnoreRule> ignoreRules(ConfigNode sync) {
+        List<ApplicationSpec.IgnoreRule> rules = new ArrayList<>();
+        for (ConfigNode r : sync.list("ignoreDifferences")) {
+            r.allowOnly("group", "kind", "namespace", "name", "jsonPointers");
+            List<String> pointers = r.stringList("jsonPointers");
+            if (pointers.isEmpty()) {
+                r.problem("jsonPointers", "required: list the fields to ignore, e.g. [/spec/replicas]");
+            }
+            for (String p : pointers) {
+                if (!p.startsWith("/")) {
+                    r.problem("jsonPointers", "\"" + p + "\" is not a JSON pointer; write it like /spec/replicas");
+                }
+            }
+            rules.add(new ApplicationSpec.IgnoreRule(r.string("group").orElse(null), r.string("kind").orElse(null),
+                    r.string("namespace").orElse(null), r.string("name").orElse(null), pointers));
+        }
+        return rules;
     }
 }

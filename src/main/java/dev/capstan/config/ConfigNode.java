@@ -128,6 +128,27 @@ final class ConfigNode {
         return map.get(key) != null;
     }
 
+    /** A list of strings at {@code key} (empty when absent). */
+    List<String> stringList(String key) {
+        Object v = map.get(key);
+        List<String> out = new ArrayList<>();
+        if (v == null) {
+            return out;
+        }
+        if (!(v instanceof List<?> items)) {
+            problem(key, "must be a list");
+            return out;
+        }
+        for (Object item : items) {
+            if (item instanceof Map || item instanceof List) {
+                problem(key, "must be a list of strings");
+            } else {
+                out.add(String.valueOf(item));
+            }
+        }
+        return out;
+    }
+
     /** Each map of the list at {@code key}. */
     List<ConfigNode> list(String key) {
         Object v = map.get(key);

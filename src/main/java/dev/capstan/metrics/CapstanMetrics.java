@@ -109,6 +109,27 @@ public final class CapstanMetrics {
                 .register(registry).increment();
     }
 
+    /** An object of {@code app} was seen drifted from Git. */
+    public void driftDetected(String app, String kind) {
+        Counter.builder("capstan_drift_detected").description("Objects seen drifted from Git").tags("app", app, "kind", kind)
+                .register(registry).increment();
+        String key = app + "|drift";
+        DoubleAdder ts = timestamps.computeIfAbsent(key, k -> {
+            DoubleAdder adder = new DoubleAdder();
+            Gauge.builder("capstan_last_drift_timestamp_seconds", adder, DoubleAdder::sum)
+                    .description("Unix time drift was last detected").tags("app", app).register(registry);
+            return adder;
+        });
+        ts.reset();
+        ts.add(System.currentTimeMillis() / 1000.0);
+    }
+
+    /** A drifted object of {@code app} was put back as Git has it by self-heal. */
+    public void driftCorrected(String app, String kind) {
+        Counter.builder("capstan_drift_corrected").description("Drifted objects re-applied by self-heal").tags("app", app, "kind", kind)
+                .register(registry).increment();
+    }
+
     private AtomicLong gauge(String name, String description, Tags tags) {
         String key = name + tags;
         return gauges.computeIfAbsent(key, k -> {

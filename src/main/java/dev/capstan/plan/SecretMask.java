@@ -18,15 +18,15 @@ public final class SecretMask {
     private SecretMask() {
     }
 
-    /** Masks both objects consistently; returns {desired, live} (copies; non-Secrets returned as they are). */
+    /** Masks both objects consistently; returns {desired, live} (copies; non-Secrets returned as they are; null stays null). */
     public static List<Map<String, Object>> mask(Map<String, Object> desired, Map<String, Object> live) {
         if (!isSecret(desired) && !isSecret(live)) {
-            return List.of(desired, live);
+            return java.util.Arrays.asList(desired, live);
         }
         List<String> distinct = new ArrayList<>();
         collect(desired, distinct);
         collect(live, distinct);
-        return List.of(apply(desired, distinct), apply(live, distinct));
+        return java.util.Arrays.asList(apply(desired, distinct), apply(live, distinct));
     }
 
     public static boolean isSecret(Map<String, Object> o) {

@@ -46,6 +46,7 @@ public final class Agent implements AutoCloseable {
     private final CapstanMetrics metrics = new CapstanMetrics();
     private final LiveCache cache;
     private final HealthMonitor monitor;
+    private final DriftDetector drift;
     private final Map<String, AppRunner> runners = new LinkedHashMap<>();
     private final List<AppStatus> statuses = new ArrayList<>();
     private final List<GitSource> sources = new ArrayList<>();
@@ -58,10 +59,11 @@ public final class Agent implements AutoCloseable {
         this.cache = new LiveCache(client, discovery::current);
         RolloutWaiter waiter = new RolloutWaiter(cache);
         this.monitor = new HealthMonitor(cache, waiter, metrics);
+        this.drift = new DriftDetector(cache, metrics, new dev.capstan.cluster.EventRecorder(client), this::heal, Clock.systemUTC());
         Reconciler.Cluster cluster = new Reconciler.Cluster(discovery, cache,
                 new Applier(client, discovery, new ApplyOptions("capstan", config.apply().forceConflicts(),
                         java.time.Duration.ofSeconds(60), config.apply().parallelism())), new Pruner(client, discovery),
-                new InventoryStore(client, config.namespace()), waiter, monitor);
+                new InventoryStore(client, config.namespace()), waiter, monitor, drift);
         RenderOptions render = RenderOptions.defaults()
                 .withLimits(YamlLimits.defaults().withMaxFileBytes(config.render().maxFileBytes())
                         .withMaxDocuments(config.render().maxDocuments()))
@@ -107,6 +109,13 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    private void heal(String app, dev.capstan.plan.ObjectRef ref) {
+        AppRunner r = runners.get(app);
+        if (r != null) {
+            r.heal(ref);
+        }
+    }
+
     private boolean ready() {
         return cache.synced();
     }
@@ -149,6 +158,7 @@ public final class Agent implements AutoCloseable {
         runners.values().forEach(AppRunner::close);
         server.close();
         monitor.close();
+        drift.close();
         cache.close();
         sources.forEach(GitSource::close);
     }

@@ -21,6 +21,8 @@ public final class AppRunner implements AutoCloseable {
     private final Reconciler reconciler;
     private final Duration interval;
     private final BlockingQueue<Boolean> triggers = new ArrayBlockingQueue<>(1);
+    private final java.util.Set<dev.capstan.plan.ObjectRef> heals = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
     private final Thread thread;
     private volatile boolean running = true;
     private int failures;
@@ -40,12 +42,20 @@ public final class AppRunner implements AutoCloseable {
     /** Asks for a reconcile now; a trigger while one is already pending is merged into it. */
     public void trigger() {
         triggers.offer(Boolean.TRUE);
+        wake.release();
+    }
+
+    /** Asks for one drifted object to be re-applied (self-heal), between full reconciles. */
+    public void heal(dev.capstan.plan.ObjectRef ref) {
+        heals.add(ref);
+        wake.release();
     }
 
     private void loop() {
         boolean manual = false;
         while (running) {
             try {
+                heals.clear(); // a full reconcile re-applies whatever drifted
                 boolean ok = reconciler.reconcile(manual);
                 failures = ok ? 0 : failures + 1;
             } catch (RuntimeException e) {
@@ -53,11 +63,36 @@ public final class AppRunner implements AutoCloseable {
                 LOG.error("app={}: reconcile crashed: {}", name, e.toString());
             }
             try {
-                manual = triggers.poll(nextDelay().toMillis(), TimeUnit.MILLISECONDS) != null;
+                manual = waitForNext();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /** Serves self-heal requests until the next reconcile is due; returns whether it was asked for manually. */
+    private boolean waitForNext() throws InterruptedException {
+        long due = System.nanoTime() + nextDelay().toNanos();
+        while (true) {
+            if (triggers.poll() != null) {
+                return true;
+            }
+            if (!heals.isEmpty()) {
+                java.util.Set<dev.capstan.plan.ObjectRef> batch = new java.util.HashSet<>(heals);
+                heals.removeAll(batch);
+                try {
+                    reconciler.heal(batch);
+                } catch (RuntimeException e) {
+                    LOG.error("app={}: self-heal crashed: {}", name, e.toString());
+                }
+                continue;
+            }
+            long left = due - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wake.tryAcquire(left, TimeUnit.NANOSECONDS);
         }
     }
 

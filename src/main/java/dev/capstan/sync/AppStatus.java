@@ -40,6 +40,8 @@ public final class AppStatus {
     private Duration lastDuration;
     private final Deque<SyncRecord> history = new ArrayDeque<>();
     private HealthStatus health = HealthStatus.Unknown;
+    private Map<String, dev.capstan.plan.DriftReport> drift = new java.util.TreeMap<>();
+    private Instant lastDriftAt;
     private List<ObjectHealth> objects = List.of();
 
     public AppStatus(ApplicationSpec spec) {
@@ -94,6 +96,47 @@ public final class AppStatus {
     public synchronized void health(HealthReport report) {
         health = report.worst();
         objects = report.objects();
+    }
+
+    /**
+     * Drift seen by the watch since the last sync: the object's report (null when back in
+     * sync). Sync status and object counts follow.
+     */
+    public synchronized void drift(dev.capstan.plan.DriftReport report, long desiredCount, Instant now) {
+        String key = report.ref().toString();
+        if (report.inSync()) {
+            drift.remove(key);
+        } else {
+            if (!drift.containsKey(key)) {
+                lastDriftAt = now;
+            }
+            drift.put(key, report);
+        }
+        missing = drift.values().stream().filter(dev.capstan.plan.DriftReport::missing).count();
+        outOfSync = drift.size() - missing;
+        inSync = Math.max(0, desiredCount - drift.size());
+        syncStatus = drift.isEmpty() ? SyncStatus.Synced : SyncStatus.OutOfSync;
+    }
+
+    /** A sync starts from what it applies: drift seen before it is resolved or re-detected afterwards. */
+    public synchronized void clearDrift() {
+        drift = new java.util.TreeMap<>();
+    }
+
+    public synchronized Instant lastDriftAt() {
+        return lastDriftAt;
+    }
+
+    public synchronized long inSync() {
+        return inSync;
+    }
+
+    public synchronized long outOfSync() {
+        return outOfSync;
+    }
+
+    public synchronized long missing() {
+        return missing;
     }
 
     public synchronized HealthStatus healthStatus() {
@@ -164,6 +207,17 @@ public final class AppStatus {
             objectHealth.add(m);
         }
         json.put("objects", objectHealth);
+        List<Map<String, Object>> drifted = new ArrayList<>();
+        for (dev.capstan.plan.DriftReport d : drift.values()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("object", d.ref().toString());
+            m.put("state", d.missing() ? "Missing" : "OutOfSync");
+            m.put("paths", d.paths());
+            m.put("diff", d.diff());
+            drifted.add(m);
+        }
+        json.put("drift", drifted);
+        json.put("lastDriftAt", lastDriftAt == null ? null : lastDriftAt.toString());
         json.put("lastSyncStartedAt", startedAt == null ? null : startedAt.toString());
         json.put("lastSyncDurationSeconds", lastDuration == null ? null : lastDuration.toMillis() / 1000.0);
         List<Map<String, Object>> hist = new ArrayList<>();

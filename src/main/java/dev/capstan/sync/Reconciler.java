@@ -63,10 +63,12 @@ public final class Reconciler {
     private final Clock clock;
     /** A revision that failed its health gate and was rolled back: not retried until a new commit or a manual sync. */
     private volatile String failedRevision;
+    /** What the last sync that got as far as planning wanted, for self-heal. */
+    private volatile List<DesiredObject> lastDesired = List.of();
 
     /** The cluster-side collaborators, shared by every application. */
     public record Cluster(DiscoveryCache discovery, LiveCache cache, Applier applier, Pruner pruner, InventoryStore inventory,
-                          RolloutWaiter waiter, HealthMonitor monitor) {
+                          RolloutWaiter waiter, HealthMonitor monitor, DriftDetector drift) {
     }
 
     /** The outcome of syncing one revision; {@code reason} null on success. */
@@ -244,6 +246,42 @@ public final class Reconciler {
         return false;
     }
 
+    /**
+     * Self-heal: re-applies the given objects as the last sync applied them, if they are
+     * still drifted (dry-run first, as every apply). Runs on the app's sync loop.
+     */
+    public void heal(java.util.Set<ObjectRef> refs) {
+        List<PlanEntry> entries = new ArrayList<>();
+        for (DesiredObject d : lastDesired) {
+            if (!refs.contains(d.ref())) {
+                continue;
+            }
+            var live = cluster.cache().find(d.apiVersion(), d.ref());
+            if (live.isEmpty()) {
+                entries.add(new PlanEntry(PlanEntry.Kind.CREATE, d.ref(), d.apiVersion(), d, List.of(), ""));
+            } else {
+                List<String> paths = dev.capstan.plan.Diff.changedPaths(d.body(), live.get(), app.ignoredFor(d.ref()));
+                if (!paths.isEmpty()) {
+                    entries.add(new PlanEntry(PlanEntry.Kind.UPDATE, d.ref(), d.apiVersion(), d, paths, ""));
+                }
+            }
+        }
+        if (entries.isEmpty()) {
+            return;
+        }
+        ChangeSet changes = new ChangeSet();
+        // marked before applying: the watch event of our own apply can arrive before the call returns
+        entries.forEach(e -> cluster.drift().healing(app.name(), e.ref()));
+        try {
+            cluster.applier().applyInto(app.name(), new Plan(entries), (wave, e, changed, applied) -> { }, changes);
+            changes.counts().forEach((action, n) -> metrics.applyChange(app.name(), action.label(), n));
+            LOG.info("app={}: self-heal re-applied {}", app.name(), changes.changes().stream().map(Object::toString)
+                    .collect(Collectors.joining("; ")));
+        } catch (ApplyException | WaveGate.GateFailure e) {
+            LOG.warn("app={}: self-heal failed: {}", app.name(), e.getMessage());
+        }
+    }
+
     private ManifestSet render(Snapshot snapshot) throws RenderException {
         var discovery = cluster.discovery().current();
         RenderOptions options = renderOptions
@@ -321,6 +359,9 @@ public final class Reconciler {
         }
         if (plan != null) {
             cluster.monitor().track(status, targets(plan.entries()));
+            lastDesired = plan.entries().stream().filter(e -> e.desired() != null && e.kind() != PlanEntry.Kind.CONFLICT)
+                    .map(PlanEntry::desired).toList();
+            cluster.drift().track(app, status, lastDesired);
         }
         String health = status.healthStatus().name();
         metrics.appInfo(app.name(), status.revision() == null ? "" : status.revision().shortSha(), sync.name(), health);

@@ -1,0 +1,151 @@
+package dev.capstan.sync;
+
+import dev.capstan.cluster.EventRecorder;
+import dev.capstan.cluster.LiveCache;
+import dev.capstan.config.ApplicationSpec;
+import dev.capstan.metrics.CapstanMetrics;
+import dev.capstan.plan.DesiredObject;
+import dev.capstan.plan.DriftReport;
+import dev.capstan.plan.ObjectRef;
+import dev.capstan.yaml.YamlWriter;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sees drift the moment it happens: every watch event on a managed object re-diffs that
+ * object (debounced) against what the last sync applied, and status, metrics and a
+ * Kubernetes Event follow at once. With self-heal on, a drifted object is handed to its
+ * app's sync loop to be re-applied, with backoff when something keeps fighting it. No API
+ * request is made while nothing drifts.
+ */
+final class DriftDetector implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DriftDetector.class);
+    private static final long DEBOUNCE_MILLIS = 50;
+    private static final long MAX_HEAL_DELAY_MILLIS = 5 * 60_000;
+    private static final String SELF_HEAL = "capstan.dev/self-heal";
+
+    private record Tracked(ApplicationSpec spec, AppStatus status, Map<ObjectRef, DesiredObject> desired) {
+    }
+
+    /** Self-heal attempts of one object, for backoff. */
+    private record Attempts(int count, long lastMillis) {
+    }
+
+    private final LiveCache cache;
+    private final CapstanMetrics metrics;
+    private final EventRecorder events;
+    private final BiConsumer<String, ObjectRef> heal;
+    private final Clock clock;
+    private final YamlWriter yaml = new YamlWriter();
+    private final Map<String, Tracked> apps = new ConcurrentHashMap<>();
+    private final Map<String, Set<ObjectRef>> drifted = new ConcurrentHashMap<>();
+    private final Map<ObjectRef, Attempts> healing = new ConcurrentHashMap<>();
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "drift-detector");
+        t.setDaemon(true);
+        return t;
+    });
+    private final LiveCache.Listener listener = this::changed;
+
+    /** @param heal asks the app's sync loop to re-apply one object (app name, ref) */
+    DriftDetector(LiveCache cache, CapstanMetrics metrics, EventRecorder events, BiConsumer<String, ObjectRef> heal, Clock clock) {
+        this.cache = cache;
+        this.metrics = metrics;
+        this.events = events;
+        this.heal = heal;
+        this.clock = clock;
+        cache.addListener(listener);
+    }
+
+    /** After a sync: the objects Git wants now; earlier drift is forgotten (the sync settled it). */
+    void track(ApplicationSpec spec, AppStatus status, List<DesiredObject> desired) {
+        Map<ObjectRef, DesiredObject> byRef = new ConcurrentHashMap<>();
+        desired.forEach(d -> byRef.put(d.ref(), d));
+        apps.put(spec.name(), new Tracked(spec, status, byRef));
+        drifted.put(spec.name(), ConcurrentHashMap.newKeySet());
+        status.clearDrift();
+    }
+
+    /** Self-heal is re-applying {@code ref}: the next in-sync observation counts as a correction. */
+    void healing(String app, ObjectRef ref) {
+        Attempts a = healing.get(ref);
+        long now = clock.millis();
+        healing.put(ref, a == null || now - a.lastMillis() > 60_000 ? new Attempts(1, now) : new Attempts(a.count() + 1, now));
+    }
+
+    private void changed(String apiVersion, ObjectRef ref, boolean deleted) {
+        for (Tracked t : apps.values()) {
+            if (t.desired().containsKey(ref) && pending.add(t.spec().name() + "|" + ref)) {
+                timer.schedule(() -> safely(t.spec().name(), ref), DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void safely(String app, ObjectRef ref) {
+        try {
+            check(app, ref);
+        } catch (RuntimeException e) {
+            pending.remove(app + "|" + ref);
+            LOG.error("app={}: drift check of {} failed: {}", app, ref, e.toString());
+        }
+    }
+
+    private void check(String app, ObjectRef ref) {
+        pending.remove(app + "|" + ref);
+        Tracked t = apps.get(app);
+        if (t == null || t.status().phase() == Phase.Syncing || !t.desired().containsKey(ref)) {
+            return; // a sync in progress settles its objects itself, then tracks them again
+        }
+        DesiredObject d = t.desired().get(ref);
+        DriftReport report = DriftReport.of(ref, d.body(), cache.find(d.apiVersion(), ref).orElse(null),
+                t.spec().ignoredFor(ref), yaml::write);
+        Set<ObjectRef> appDrift = drifted.computeIfAbsent(app, k -> ConcurrentHashMap.newKeySet());
+        boolean was = appDrift.contains(ref);
+        t.status().drift(report, t.desired().size(), clock.instant());
+        metrics.resources(app, t.status().inSync(), t.status().outOfSync(), t.status().missing());
+        metrics.appInfo(app, t.status().revision() == null ? "" : t.status().revision().shortSha(),
+                t.status().syncStatus().name(), t.status().healthStatus().name());
+        if (!report.inSync() && !was) {
+            appDrift.add(ref);
+            metrics.driftDetected(app, ref.kind());
+            String what = report.missing() ? "deleted" : "changed " + String.join(", ", report.paths());
+            LOG.warn("app={}: drift: {} {}", app, ref, what);
+            events.record(d.apiVersion(), ref, "Warning", "DriftDetected", "capstan app " + app + ": live object differs from Git: " + what);
+        } else if (report.inSync() && was) {
+            appDrift.remove(ref);
+            if (healing.containsKey(ref)) {
+                metrics.driftCorrected(app, ref.kind());
+                events.record(d.apiVersion(), ref, "Normal", "DriftCorrected", "capstan app " + app + ": re-applied from Git");
+                LOG.info("app={}: drift corrected: {}", app, ref);
+            }
+        }
+        if (!report.inSync() && t.spec().sync().selfHeal() && !optedOut(d)) {
+            Attempts a = healing.get(ref);
+            long delay = a == null || clock.millis() - a.lastMillis() > 60_000 ? 0
+                    : Math.min(MAX_HEAL_DELAY_MILLIS, 1000L << Math.min(a.count() - 1, 20));
+            timer.schedule(() -> heal.accept(app, ref), delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static boolean optedOut(DesiredObject d) {
+        return d.body().get("metadata") instanceof Map<?, ?> meta && meta.get("annotations") instanceof Map<?, ?> a
+                && "disabled".equals(a.get(SELF_HEAL));
+    }
+
+    @Override
+    public void close() {
+        cache.removeListener(listener);
+        timer.shutdownNow();
+    }
+}
