@@ -42,6 +42,8 @@ public final class AppStatus {
     private HealthStatus health = HealthStatus.Unknown;
     private Map<String, dev.capstan.plan.DriftReport> drift = new java.util.TreeMap<>();
     private Instant lastDriftAt;
+    /** What the last sync left (conflicts and unpruned objects count as out of sync); drift adds to it. */
+    private SyncResult base = new SyncResult(Phase.Idle, null, "", null, SyncStatus.Unknown, 0, 0, 0, Duration.ZERO, null, null);
     private List<ObjectHealth> objects = List.of();
 
     public AppStatus(ApplicationSpec spec) {
@@ -68,6 +70,7 @@ public final class AppStatus {
 
     /** A sync ended: its outcome, objects by state, health, and a history entry. */
     public synchronized void finished(SyncResult r) {
+        base = r;
         phase = r.phase();
         reason = r.reason();
         message = r.message() == null ? "" : r.message();
@@ -112,10 +115,11 @@ public final class AppStatus {
             }
             drift.put(key, report);
         }
-        missing = drift.values().stream().filter(dev.capstan.plan.DriftReport::missing).count();
-        outOfSync = drift.size() - missing;
-        inSync = Math.max(0, desiredCount - drift.size());
-        syncStatus = drift.isEmpty() ? SyncStatus.Synced : SyncStatus.OutOfSync;
+        long missingDrift = drift.values().stream().filter(dev.capstan.plan.DriftReport::missing).count();
+        missing = base.missing() + missingDrift;
+        outOfSync = base.outOfSync() + drift.size() - missingDrift;
+        inSync = Math.max(0, base.inSync() - drift.size());
+        syncStatus = drift.isEmpty() ? base.sync() : SyncStatus.OutOfSync;
     }
 
     /** A sync starts from what it applies: drift seen before it is resolved or re-detected afterwards. */
