@@ -32,6 +32,10 @@ final class DriftDetector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DriftDetector.class);
     private static final long DEBOUNCE_MILLIS = 50;
     private static final long MAX_HEAL_DELAY_MILLIS = 5 * 60_000;
+    /** Drift back within this time after a heal means something is fighting Capstan over the object. */
+    private static final long FIGHT_WINDOW_MILLIS = 3_000;
+    /** Heals allowed in a fight before backing off (1 s, doubling, at most 5 min). */
+    private static final int FREE_HEALS = 3;
     private static final String SELF_HEAL = "capstan.dev/self-heal";
 
     private record Tracked(ApplicationSpec spec, AppStatus status, Map<ObjectRef, DesiredObject> desired) {
@@ -81,7 +85,7 @@ final class DriftDetector implements AutoCloseable {
     void healing(String app, ObjectRef ref) {
         Attempts a = healing.get(ref);
         long now = clock.millis();
-        healing.put(ref, a == null || now - a.lastMillis() > 60_000 ? new Attempts(1, now) : new Attempts(a.count() + 1, now));
+        healing.put(ref, a != null && now - a.lastMillis() < FIGHT_WINDOW_MILLIS ? new Attempts(a.count() + 1, now) : new Attempts(1, now));
     }
 
     private void changed(String apiVersion, ObjectRef ref, boolean deleted) {
@@ -132,8 +136,12 @@ final class DriftDetector implements AutoCloseable {
         }
         if (!report.inSync() && t.spec().sync().selfHeal() && !optedOut(d)) {
             Attempts a = healing.get(ref);
-            long delay = a == null || clock.millis() - a.lastMillis() > 60_000 ? 0
-                    : Math.min(MAX_HEAL_DELAY_MILLIS, 1000L << Math.min(a.count() - 1, 20));
+            boolean fighting = a != null && clock.millis() - a.lastMillis() < FIGHT_WINDOW_MILLIS && a.count() >= FREE_HEALS;
+            long delay = fighting ? Math.min(MAX_HEAL_DELAY_MILLIS, 1000L << Math.min(a.count() - FREE_HEALS, 20)) : 0;
+            if (fighting) {
+                LOG.warn("app={}: {} keeps drifting right after being healed (something is fighting Capstan); next heal in {} ms",
+                        app, ref, delay);
+            }
             timer.schedule(() -> heal.accept(app, ref), delay, TimeUnit.MILLISECONDS);
         }
     }
