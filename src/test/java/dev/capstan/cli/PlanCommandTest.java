@@ -67,5 +67,13 @@ class PlanCommandTest {
         CliRun third = CliRun.of(args);
         assertEquals(1, third.exitCode());
         assertTrue(third.out().contains("~ update Deployment/" + ns + "/web /spec/replicas"), third.out());
+
+        String[] diffArgs = args.clone();
+        diffArgs[0] = "diff";
+        CliRun diff = CliRun.of(diffArgs);
+        assertEquals(1, diff.exitCode(), diff.err());
+        assertTrue(diff.out().contains("~ drifted Deployment/" + ns + "/web: /spec/replicas\n"), diff.out());
+        assertTrue(diff.out().contains("-  replicas: 5\n+  replicas: 2\n"), diff.out());
+        assertTrue(diff.out().endsWith("diff: 1 of 2 objects differ\n"), diff.out());
     }
 }

@@ -124,6 +124,36 @@ class HealthEndToEndTest {
     }
 
     @Test
+    void aRolledBackRevisionIsNotRetriedUntilAManualSync(KubernetesClient client) throws Exception {
+        h.remote.commit("web v1", Map.of("app/web.yaml", deployment("web:v1")));
+        h.start(ns, "app", "interval: 2s, timeout: 60s, rollback: onFailure");
+        assertEquals("Succeeded", h.awaitSyncs(1).get("phase"));
+        h.remote.commit("web v2 never ready", Map.of("app/web.yaml", deployment("web:never-ready")));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90))
+                .until(() -> "RolledBack".equals(h.status().get("phase")));
+        int syncs = h.history().size();
+
+        h.requests.clear();
+        double lsRemotes = lsRemotes();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> lsRemotes() >= lsRemotes + 3);
+        assertEquals(syncs, h.history().size(), "scheduled reconciles skip the rolled-back revision");
+        assertTrue(h.requests.mutating().stream().noneMatch(r -> r.contains("/deployments/web")), h.requests.mutating().toString());
+        assertEquals("web:v1", web(client).getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+
+        h.syncNow(); // a person asks: try the revision again
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90))
+                .until(() -> h.history().size() > syncs && "RolledBack".equals(h.status().get("phase")));
+        assertTrue(h.requests.mutating().stream().anyMatch(r -> r.contains("/deployments/web")), "the manual sync retried it");
+    }
+
+    private double lsRemotes() {
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("capstan_git_requests_total\\{app=\"shop\",op=\"ls-remote\",result=\"success\"} ([0-9.]+)")
+                .matcher(h.metrics());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    @Test
     void withoutRollbackAFailedRolloutStaysDegradedAndNothingElseIsTouched(KubernetesClient client) throws Exception {
         h.remote.commit("web v1", Map.of("app/web.yaml", deployment("web:v1"),
                 "app/old.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: old}\n"));
