@@ -50,6 +50,10 @@ public final class PlainRenderer {
             throw new RenderException(List.of(Problem.error(root.isEmpty() ? "." : root, 0, "",
                     "cannot list " + tree.describe() + ": " + e.getMessage())));
         }
+        String unsupported = unsupportedTool(root, entries);
+        if (unsupported != null) {
+            throw new RenderException(List.of(Problem.error(unsupported, 0, "", unsupportedMessage(unsupported, root))));
+        }
         for (FileTree.TreeEntry entry : entries) {
             if (isHidden(root, entry.path())) {
                 continue;
@@ -65,6 +69,35 @@ public final class PlainRenderer {
             throw new RenderException(problems.stream().sorted(Problem.ORDER).toList());
         }
         return new ManifestSet(manifests, problems);
+    }
+
+    /**
+     * A kustomization or Helm chart at the application path: rendering its files as plain
+     * YAML would produce a flood of confusing errors (a Kustomization has no name, templates
+     * are not YAML), so say what it is instead.
+     */
+    private static String unsupportedTool(String root, List<FileTree.TreeEntry> entries) {
+        for (FileTree.TreeEntry e : entries) {
+            if (isHidden(root, e.path())) {
+                continue;
+            }
+            String rel = e.path().substring(e.path().lastIndexOf('/') + 1);
+            if (rel.equals("kustomization.yaml") || rel.equals("kustomization.yml") || rel.equals("Kustomization")
+                    || rel.equals("Chart.yaml")) {
+                return e.path();
+            }
+        }
+        return null;
+    }
+
+    private static String unsupportedMessage(String file, String root) {
+        String dir = file.contains("/") ? file.substring(0, file.lastIndexOf('/')) : root;
+        String where = dir.isEmpty() ? "the application directory" : dir;
+        return file.endsWith("Chart.yaml")
+                ? where + " is a Helm chart; Capstan renders plain manifests only for now (render the chart with "
+                        + "`helm template` into a directory of plain YAML, or point the path at one)"
+                : where + " is a kustomization; Capstan renders plain manifests only for now (commit the output of "
+                        + "`kustomize build`, or point the path at a directory of plain YAML)";
     }
 
     static boolean isManifestFile(String path) {
