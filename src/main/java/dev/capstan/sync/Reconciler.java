@@ -156,7 +156,9 @@ public final class Reconciler {
         ChangeSet changes = new ChangeSet();
         List<HealthReport> reports = new ArrayList<>();
         try {
-            cluster.applier().applyInto(app.name(), plan, healthGate(healthDeadline, reports), changes);
+            // a revision that has not yet been seen healthy must prove it, even when nothing is left to apply
+            boolean unproven = !previous.healthyRevision().equals(snapshot.revision().sha());
+            cluster.applier().applyInto(app.name(), plan, healthGate(healthDeadline, reports, unproven), changes);
         } catch (ApplyException e) {
             cluster.inventory().write(app.name(), union(previous, desired));
             return new Outcome(Reason.ApplyFailed, e.getMessage(), changes, plan, last(reports), 0);
@@ -186,12 +188,15 @@ public final class Reconciler {
         return new Outcome(null, "", changes, plan, health, remaining.size());
     }
 
-    /** After each wave: wait (watch-driven) until its objects are healthy, if this sync changed anything. */
-    private WaveGate healthGate(Instant deadline, List<HealthReport> reports) {
+    /**
+     * After each wave: wait (watch-driven) until its objects are healthy, if this sync
+     * changed anything or the revision has not been healthy yet.
+     */
+    private WaveGate healthGate(Instant deadline, List<HealthReport> reports, boolean unproven) {
         return (wave, entries, changedSoFar, applied) -> {
             List<RolloutWaiter.Target> targets = entries.stream().filter(e -> e.desired() != null && e.kind() != PlanEntry.Kind.CONFLICT)
                     .map(e -> new RolloutWaiter.Target(e.apiVersion(), e.ref(), applied.get(e.ref()))).toList();
-            if (!changedSoFar) {
+            if (!changedSoFar && !unproven) {
                 reports.add(cluster.waiter().assess(targets));
                 return;
             }

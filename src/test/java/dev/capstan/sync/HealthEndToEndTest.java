@@ -173,6 +173,11 @@ class HealthEndToEndTest {
         assertEquals("web:never-ready", web(client).getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
         assertNotNull(client.configMaps().inNamespace(ns).withName("old").get(), "no prune after a failed health gate");
         assertTrue(h.metrics().contains("capstan_app_health{app=\"shop\",status=\"Degraded\"} 1.0"), h.metrics());
+
+        h.syncNow(); // nothing left to apply, but the revision has never been healthy: still a failure
+        Map<String, Object> again = h.awaitSyncs(3);
+        assertEquals("HealthCheckFailed", again.get("reason"), String.valueOf(again.get("message")));
+        assertNotNull(client.configMaps().inNamespace(ns).withName("old").get());
     }
 
     @Test
