@@ -314,6 +314,11 @@ public final class Applier {
         return e.getStatus() != null && e.getStatus().getReason() != null ? " (" + e.getStatus().getReason() + ")" : "";
     }
 
+    /** The API server's own message for a failed request, for people. */
+    public static String shortMessage(KubernetesClientException e) {
+        return message(e);
+    }
+
     static String message(KubernetesClientException e) {
         if (e.getStatus() != null && e.getStatus().getMessage() != null) {
             return e.getStatus().getMessage();

@@ -5,6 +5,7 @@ import dev.capstan.config.ApplicationSpec;
 import dev.capstan.config.ConfigException;
 import dev.capstan.config.ConfigLoader;
 import dev.capstan.config.Durations;
+import dev.capstan.apply.Applier;
 import dev.capstan.source.GitSource;
 import dev.capstan.source.GitSourceException;
 import dev.capstan.sync.Agent;
@@ -69,9 +70,25 @@ final class RunCommand implements Callable<Integer> {
         Agent agent;
         try {
             client = kube.client();
+        } catch (java.io.IOException e) {
+            err.println("error: cannot read kubeconfig " + kube.kubeconfig + ": " + e.getMessage());
+            return CapstanCommand.ERROR;
+        }
+        try {
             agent = new Agent(config, client, System.getenv()).start();
-        } catch (GitSourceException | KubernetesClientException | java.io.IOException e) {
+        } catch (KubernetesClientException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            err.println("error: cannot use the Kubernetes API at " + client.getConfiguration().getMasterUrl() + ": "
+                    + (e.getCode() > 0 ? "HTTP " + e.getCode() + " " + Applier.shortMessage(e) : root.getClass().getSimpleName() + ": " + root.getMessage())
+                    + "; set --kubeconfig or KUBECONFIG (or run in-cluster), and check the agent's RBAC");
+            client.close();
+            return CapstanCommand.ERROR;
+        } catch (GitSourceException e) {
             err.println("error: " + e.getMessage());
+            client.close();
             return CapstanCommand.ERROR;
         }
         CountDownLatch stopped = new CountDownLatch(1);

@@ -145,7 +145,12 @@ public final class ConfigLoader {
         if (path.startsWith("/") || List.of(path.split("/")).contains("..")) {
             n.problem("path", "must be a path inside the repository (no leading '/' and no '..')");
         }
-        return new ApplicationSpec.Repo(n.requiredString("url"), n.string("ref").orElse("HEAD"), path, auth);
+        String url = n.requiredString("url");
+        if (url != null && !url.matches("(?i)(https?|git|ssh|file)://.+|[^/@:\\s]+@[^/:\\s]+:.+")) {
+            n.problem("url", "\"" + url.replaceAll("(?<=://)[^/@\\s]+@", "") + "\" is not a repository URL Capstan can use; "
+                    + "write https://, http://, git://, ssh:// or file://, or user@host:path");
+        }
+        return new ApplicationSpec.Repo(url, n.string("ref").orElse("HEAD"), path, auth);
     }
 
     private static ApplicationSpec.Destination destination(ConfigNode n) {

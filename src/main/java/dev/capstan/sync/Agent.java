@@ -71,7 +71,9 @@ public final class Agent implements AutoCloseable {
         for (ApplicationSpec app : config.applications()) {
             AppStatus status = new AppStatus(app);
             GitSource source = new GitSource(app.repo().url(), app.repo().ref(), credentials(app, env),
-                    config.cacheDir(), 60, (op, ok, nanos) -> metrics.gitRequest(app.name(), op, ok, nanos));
+                    // one store per app: apps sharing a repository fetch on their own threads, and JGit's
+                    // ref locks would make them fail each other
+                    config.cacheDir().resolve(app.name()), 60, (op, ok, nanos) -> metrics.gitRequest(app.name(), op, ok, nanos));
             sources.add(source);
             statuses.add(status);
             Reconciler reconciler = new Reconciler(app, source, cluster, render, status, metrics, Clock.systemUTC());

@@ -68,6 +68,8 @@ class ConfigLoaderTest {
                 Arguments.of("both secrets", "applications:\n  - name: a\n    repo:\n      url: file:///x\n      auth: {passwordFile: /f, passwordEnv: E}\n",
                         "applications[0].repo.auth.passwordEnv: set passwordFile or passwordEnv, not both"),
                 Arguments.of("bad kube version", "render: {kubeVersion: latest}\n" + APP, "render.kubeVersion: \"latest\" is not a Kubernetes version"),
+                Arguments.of("bad url scheme", "applications:\n  - name: a\n    repo: {url: \"ftp://example.com/x.git\"}\n",
+                        "applications[0].repo.url: \"ftp://example.com/x.git\" is not a repository URL"),
                 Arguments.of("bad rollback", APP + "    sync: {rollback: always}\n", "applications[0].sync.rollback: must be onFailure or off"),
                 Arguments.of("list instead of map", "server: [8080]\n" + APP, "c.yaml:1: server: must be a map"),
                 Arguments.of("not yaml", "applications: [\n", "c.yaml:2: invalid YAML"),
