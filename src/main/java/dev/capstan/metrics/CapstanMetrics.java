@@ -2,6 +2,7 @@ package dev.capstan.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
 import io.prometheus.metrics.core.metrics.Info;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -27,6 +28,7 @@ public final class CapstanMetrics {
             .labelNames("app", "revision", "sync_status", "health_status").register(registry.getPrometheusRegistry());
     private final Map<String, String[]> appInfoLabels = new ConcurrentHashMap<>();
     private final Map<String, DoubleAdder> timestamps = new ConcurrentHashMap<>();
+    private final Map<String, MultiGauge> objectHealth = new ConcurrentHashMap<>();
 
     /** The Prometheus text exposition. */
     public String scrape() {
@@ -94,6 +96,19 @@ public final class CapstanMetrics {
             gauge("capstan_app_health", "Application health (1 for the current status)", Tags.of("app", app, "status", status))
                     .set(status.equals(current) ? 1 : 0);
         }
+    }
+
+    /**
+     * {@code capstan_resource_health{app,group,kind,namespace,name,status}} = 1 for each
+     * managed object's current health (one series per object, like kube-state-metrics);
+     * series of objects that left the app or changed status are removed.
+     */
+    public void objectHealth(String app, java.util.List<dev.capstan.health.ObjectHealth> objects) {
+        MultiGauge gauge = objectHealth.computeIfAbsent(app, a -> MultiGauge.builder("capstan_resource_health")
+                .description("Health of each managed object (1 for its current status)").register(registry));
+        gauge.register(objects.stream().map(o -> MultiGauge.Row.of(Tags.of("app", app, "group", o.ref().group(),
+                "kind", o.ref().kind(), "namespace", o.ref().namespace(), "name", o.ref().name(),
+                "status", o.health().status().name()), 1)).toList(), true);
     }
 
     /** Time a sync spent waiting for what it applied to become healthy. */

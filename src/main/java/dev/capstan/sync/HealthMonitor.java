@@ -68,6 +68,7 @@ final class HealthMonitor implements AutoCloseable {
         HealthReport report = waiter.assess(w.targets());
         w.status().health(report);
         metrics.appHealth(app, report.worst().name());
+        metrics.objectHealth(app, report.objects());
         metrics.appInfo(app, w.status().revision() == null ? "" : w.status().revision().shortSha(),
                 w.status().syncStatus().name(), report.worst().name());
     }

@@ -371,6 +371,9 @@ public final class Reconciler {
         String health = status.healthStatus().name();
         metrics.appInfo(app.name(), status.revision() == null ? "" : status.revision().shortSha(), sync.name(), health);
         metrics.appHealth(app.name(), health);
+        if (o.health() != null) {
+            metrics.objectHealth(app.name(), o.health().objects());
+        }
         log(o, phase, took);
         return o.ok();
     }

@@ -31,6 +31,8 @@ class ObservabilityContractTest {
         m.rollback("a", "succeeded");
         m.driftDetected("a", "ConfigMap");
         m.driftCorrected("a", "ConfigMap");
+        m.objectHealth("a", java.util.List.of(new dev.capstan.health.ObjectHealth(new dev.capstan.plan.ObjectRef("", "ConfigMap", "n", "c"),
+                dev.capstan.health.Health.healthy("exists"))));
         Set<String> exported = new HashSet<>();
         Matcher scraped = Pattern.compile("(?m)^(capstan_[a-z_]+)[{ ]").matcher(m.scrape());
         while (scraped.find()) {

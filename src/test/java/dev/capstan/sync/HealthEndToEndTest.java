@@ -96,6 +96,8 @@ class HealthEndToEndTest {
         assertTrue(metrics.contains("capstan_app_health{app=\"shop\",status=\"Degraded\"} 0.0"), metrics);
         assertTrue(metrics.contains("health_status=\"Healthy\""), metrics);
         assertTrue(metrics.contains("capstan_rollout_duration_seconds_count{app=\"shop\"} 1"), metrics);
+        assertTrue(metrics.contains("capstan_resource_health{app=\"shop\",group=\"apps\",kind=\"Deployment\",name=\"web\",namespace=\""
+                + ns + "\",status=\"Healthy\"} 1.0"), metrics);
     }
 
     @Test
@@ -173,6 +175,9 @@ class HealthEndToEndTest {
         assertEquals("web:never-ready", web(client).getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
         assertNotNull(client.configMaps().inNamespace(ns).withName("old").get(), "no prune after a failed health gate");
         assertTrue(h.metrics().contains("capstan_app_health{app=\"shop\",status=\"Degraded\"} 1.0"), h.metrics());
+        assertTrue(h.metrics().contains("kind=\"Deployment\",name=\"web\",namespace=\"" + ns + "\",status=\"Degraded\"} 1.0"), h.metrics());
+        assertTrue(!h.metrics().contains("kind=\"Deployment\",name=\"web\",namespace=\"" + ns + "\",status=\"Healthy\"}"),
+                "the old status series is gone");
 
         h.syncNow(); // nothing left to apply, but the revision has never been healthy: still a failure
         Map<String, Object> again = h.awaitSyncs(3);
