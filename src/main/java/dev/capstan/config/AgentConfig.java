@@ -20,8 +20,11 @@ public record AgentConfig(Server server, String namespace, Path cacheDir, Render
     public record Apply(boolean forceConflicts, int parallelism) {
     }
 
-    /** @param tokenFile file holding the bearer token of the sync API; {@code tokenEnv} the env var alternative */
-    public record Server(int port, String tokenFile, String tokenEnv) {
+    /**
+     * @param tokenFile file holding the bearer token of the sync API; {@code tokenEnv} the env var alternative
+     * @param webhookSecretFile file holding the push webhooks' secret; {@code webhookSecretEnv} the env var alternative
+     */
+    public record Server(int port, String tokenFile, String tokenEnv, String webhookSecretFile, String webhookSecretEnv) {
     }
 
     /** Limits and the Kubernetes version manifests are judged against when no cluster is asked. */

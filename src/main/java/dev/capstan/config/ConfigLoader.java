@@ -73,9 +73,10 @@ public final class ConfigLoader {
     }
 
     private static AgentConfig.Server server(ConfigNode n) {
-        n.allowOnly("port", "tokenFile", "tokenEnv");
+        n.allowOnly("port", "tokenFile", "tokenEnv", "webhookSecretFile", "webhookSecretEnv");
         return new AgentConfig.Server((int) n.integer("port", 8080, 0, 65535),
-                n.string("tokenFile").orElse(null), n.string("tokenEnv").orElse(null));
+                n.string("tokenFile").orElse(null), n.string("tokenEnv").orElse(null),
+                n.string("webhookSecretFile").orElse(null), n.string("webhookSecretEnv").orElse(null));
     }
 
     private static AgentConfig.Render render(ConfigNode n) {

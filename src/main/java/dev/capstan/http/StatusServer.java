@@ -30,7 +30,7 @@ public final class StatusServer implements AutoCloseable {
      * @param sync triggers a reconcile of the named app
      */
     public StatusServer(String host, int port, List<AppStatus> statuses, BooleanSupplier ready, CapstanMetrics metrics,
-                        Supplier<Optional<String>> token, Consumer<String> sync) {
+                        Supplier<Optional<String>> token, Consumer<String> sync, Webhooks webhooks) {
         Map<String, AppStatus> byName = new java.util.LinkedHashMap<>();
         statuses.forEach(s -> byName.put(s.name(), s));
         this.app = Javalin.create(cfg -> {
@@ -65,6 +65,13 @@ public final class StatusServer implements AutoCloseable {
                 }
                 sync.accept(name);
                 ctx.status(202).json(Map.of("application", name, "sync", "triggered"));
+            });
+            cfg.routes.post("/api/v1/webhooks/{provider}", ctx -> {
+                Map<String, String> headers = new java.util.HashMap<>();
+                ctx.headerMap().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v));
+                Webhooks.Outcome o = webhooks.handle(ctx.pathParam("provider"), headers, ctx.bodyAsBytes());
+                o.apps().forEach(sync);
+                ctx.status(o.status()).json(o.error() != null ? Map.of("error", o.error()) : Map.of("triggered", o.apps()));
             });
             cfg.routes.get("/", ctx -> ctx.html(StatusPage.render(byName.values())));
         });

@@ -80,7 +80,9 @@ public final class Agent implements AutoCloseable {
             runners.put(app.name(), new AppRunner(app.name(), reconciler, app.sync().interval()));
         }
         this.server = new StatusServer("0.0.0.0", config.server().port(), statuses, this::ready, metrics,
-                () -> token(config.server(), env), this::trigger);
+                () -> token(config.server(), env), this::trigger,
+                new dev.capstan.http.Webhooks(config.applications(), () -> secret(config.server().webhookSecretFile(),
+                        config.server().webhookSecretEnv(), env)));
     }
 
     /** Starts the HTTP server and every application's loop. */
@@ -131,15 +133,20 @@ public final class Agent implements AutoCloseable {
 
     /** The sync API token, read at each request so a rotated Secret applies at once. */
     static Optional<String> token(AgentConfig.Server server, Map<String, String> env) {
+        return secret(server.tokenFile(), server.tokenEnv(), env);
+    }
+
+    /** A secret from a file (a mounted Secret, re-read each time) or an environment variable. */
+    static Optional<String> secret(String file, String envVar, Map<String, String> env) {
         try {
-            if (server.tokenFile() != null) {
-                return Optional.of(Files.readString(Path.of(server.tokenFile()), StandardCharsets.UTF_8).strip());
+            if (file != null) {
+                return Optional.of(Files.readString(Path.of(file), StandardCharsets.UTF_8).strip());
             }
         } catch (IOException e) {
-            LOG.warn("cannot read server.tokenFile {}: {}", server.tokenFile(), e.getClass().getSimpleName());
+            LOG.warn("cannot read secret file {}: {}", file, e.getClass().getSimpleName());
             return Optional.empty();
         }
-        return server.tokenEnv() == null ? Optional.empty() : Optional.ofNullable(env.get(server.tokenEnv())).map(String::strip);
+        return envVar == null ? Optional.empty() : Optional.ofNullable(env.get(envVar)).map(String::strip);
     }
 
     private static void ensureNamespace(KubernetesClient client, String namespace) {

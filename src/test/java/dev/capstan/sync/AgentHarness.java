@@ -25,6 +25,7 @@ import java.util.Map;
 final class AgentHarness implements AutoCloseable {
 
     static final String TOKEN = "sync-token-for-tests";
+    static final String HOOK_SECRET = "webhook-secret-for-tests";
 
     final GitRemote remote;
     final GitDaemonServer daemon;
@@ -46,7 +47,7 @@ final class AgentHarness implements AutoCloseable {
     /** Starts an agent serving one application "shop" with the given {@code sync:} settings (YAML flow map body). */
     void start(String destination, String path, String sync) throws Exception {
         AgentConfig config = ConfigLoader.parse("test.yaml", """
-                server: {port: 0, tokenEnv: SYNC_TOKEN}
+                server: {port: 0, tokenEnv: SYNC_TOKEN, webhookSecretEnv: HOOK_SECRET}
                 namespace: %s
                 cacheDir: %s
                 applications:
@@ -55,7 +56,7 @@ final class AgentHarness implements AutoCloseable {
                     destination: {namespace: %s}
                     sync: {%s}
                 """.formatted(agentNamespace, cache, daemon.url(), path, destination, sync));
-        agent = new Agent(config, client, Map.of("SYNC_TOKEN", TOKEN)).start();
+        agent = new Agent(config, client, Map.of("SYNC_TOKEN", TOKEN, "HOOK_SECRET", HOOK_SECRET)).start();
         http = new HttpJson(agent.port());
     }
 

@@ -240,6 +240,25 @@ class SyncEndToEndTest {
     }
 
     @Test
+    void aSignedGithubPushWebhookSyncsAtOnce(KubernetesClient client) throws Exception {
+        remote.commit("shop v1", shop.files("blue"));
+        startAgent(true);
+        assertEquals("Succeeded", awaitSyncs(1).get("phase"));
+        remote.commit("green", Map.of("shop/config.yaml", shop.files("green").get("shop/config.yaml")));
+        byte[] body = ("{\"ref\":\"refs/heads/main\",\"repository\":{\"clone_url\":\"" + h.daemon.url() + "\"}}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(AgentHarness.HOOK_SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+        String signature = "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(body));
+        assertEquals(401, http.post("/api/v1/webhooks/github", Map.of("X-Hub-Signature-256", "sha256=00"), body).statusCode());
+        var accepted = http.post("/api/v1/webhooks/github", Map.of("X-Hub-Signature-256", signature, "X-GitHub-Event", "push"), body);
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        assertTrue(accepted.body().contains("\"shop\""), accepted.body());
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                "green".equals(client.configMaps().inNamespace(shop.namespace).withName("web-config").get().getData().get("color")));
+    }
+
+    @Test
     void theSyncApiNeedsTheBearerToken() throws Exception {
         remote.commit("shop v1", shop.files("blue"));
         startAgent(true);

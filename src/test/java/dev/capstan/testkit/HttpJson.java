@@ -47,6 +47,13 @@ public final class HttpJson {
         return send(b.build());
     }
 
+    /** POST a body with extra headers (webhook deliveries). */
+    public HttpResponse<String> post(String path, Map<String, String> headers, byte[] body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(b::header);
+        return send(b.build());
+    }
+
     private static HttpResponse<String> send(HttpRequest request) {
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
