@@ -11,7 +11,15 @@ import java.util.List;
  * @param cacheDir where Git object stores are kept between syncs
  */
 public record AgentConfig(Server server, String namespace, Path cacheDir, Render render, Apply apply,
-                          List<ApplicationSpec> applications) {
+                          LeaderElection leaderElection, List<ApplicationSpec> applications) {
+
+    /**
+     * Several replicas, one syncing: the others stand by (not ready) until the Lease
+     * {@code leaseName} in the agent's namespace is theirs.
+     */
+    public record LeaderElection(boolean enabled, String leaseName, java.time.Duration leaseDuration,
+                                 java.time.Duration renewDeadline, java.time.Duration retryPeriod) {
+    }
 
     /**
      * @param forceConflicts take over fields other managers own (server-side apply {@code force})

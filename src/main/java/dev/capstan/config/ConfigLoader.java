@@ -58,13 +58,14 @@ public final class ConfigLoader {
         }
         List<String> problems = new ArrayList<>();
         ConfigNode top = new ConfigNode(file, docs.get(0), "", root, problems);
-        top.allowOnly("server", "namespace", "cacheDir", "render", "apply", "applications");
+        top.allowOnly("server", "namespace", "cacheDir", "render", "apply", "leaderElection", "applications");
         AgentConfig config = new AgentConfig(
                 server(top.child("server")),
                 namespace(top, "namespace", "capstan"),
                 Path.of(top.string("cacheDir").orElse("/tmp/capstan-cache")),
                 render(top.child("render")),
                 apply(top.child("apply")),
+                leaderElection(top.child("leaderElection")),
                 applications(top));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -98,6 +99,17 @@ public final class ConfigLoader {
     private static AgentConfig.Apply apply(ConfigNode n) {
         n.allowOnly("forceConflicts", "parallelism");
         return new AgentConfig.Apply(n.bool("forceConflicts", true), (int) n.integer("parallelism", 8, 1, 64));
+    }
+
+    private static AgentConfig.LeaderElection leaderElection(ConfigNode n) {
+        n.allowOnly("enabled", "leaseName", "leaseDuration", "renewDeadline", "retryPeriod");
+        Duration lease = n.duration("leaseDuration", Duration.ofSeconds(15), Duration.ofSeconds(2));
+        Duration renew = n.duration("renewDeadline", Duration.ofSeconds(10), Duration.ofSeconds(1));
+        Duration retry = n.duration("retryPeriod", Duration.ofSeconds(2), Duration.ofMillis(100));
+        if (renew.compareTo(lease) >= 0) {
+            n.problem("renewDeadline", "must be shorter than leaseDuration");
+        }
+        return new AgentConfig.LeaderElection(n.bool("enabled", false), n.string("leaseName").orElse("capstan"), lease, renew, retry);
     }
 
     private static List<ApplicationSpec> applications(ConfigNode top) {

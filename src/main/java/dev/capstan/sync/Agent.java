@@ -47,7 +47,11 @@ public final class Agent implements AutoCloseable {
     private final LiveCache cache;
     private final HealthMonitor monitor;
     private final DriftDetector drift;
-    private final Map<String, AppRunner> runners = new LinkedHashMap<>();
+    private final Map<String, AppRunner> runners = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Reconciler> reconcilers = new LinkedHashMap<>();
+    private final KubernetesClient client;
+    private java.util.concurrent.CompletableFuture<?> elector;
+    private boolean leading;
     private final List<AppStatus> statuses = new ArrayList<>();
     private final List<GitSource> sources = new ArrayList<>();
     private final StatusServer server;
@@ -76,21 +80,73 @@ public final class Agent implements AutoCloseable {
                     config.cacheDir().resolve(app.name()), 60, (op, ok, nanos) -> metrics.gitRequest(app.name(), op, ok, nanos));
             sources.add(source);
             statuses.add(status);
-            Reconciler reconciler = new Reconciler(app, source, cluster, render, status, metrics, Clock.systemUTC());
-            runners.put(app.name(), new AppRunner(app.name(), reconciler, app.sync().interval()));
+            reconcilers.put(app.name(), new Reconciler(app, source, cluster, render, status, metrics, Clock.systemUTC()));
         }
+        this.client = client;
         this.server = new StatusServer("0.0.0.0", config.server().port(), statuses, this::ready, metrics,
                 () -> token(config.server(), env), this::trigger,
                 new dev.capstan.http.Webhooks(config.applications(), () -> secret(config.server().webhookSecretFile(),
                         config.server().webhookSecretEnv(), env)));
     }
 
-    /** Starts the HTTP server and every application's loop. */
+    /** Starts the HTTP server, and every application's loop now or once this replica leads. */
     public Agent start() {
         server.start();
-        runners.values().forEach(AppRunner::start);
-        LOG.info("capstan agent: {} application(s), http on port {}", runners.size(), server.port());
+        AgentConfig.LeaderElection le = config.leaderElection();
+        if (!le.enabled()) {
+            startLeading();
+        } else {
+            String identity = System.getenv().getOrDefault("HOSTNAME", "capstan") + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+            var election = new io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig(
+                    new io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock(config.namespace(), le.leaseName(), identity),
+                    le.leaseDuration(), le.renewDeadline(), le.retryPeriod(),
+                    new io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks(this::startLeading, this::stopLeading,
+                            leader -> LOG.info("leader of {}/{} is {}", config.namespace(), le.leaseName(), leader)),
+                    true, le.leaseName());
+            elector = new io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector(client, election,
+                    java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                        Thread t = new Thread(r, "leader-election");
+                        t.setDaemon(true);
+                        return t;
+                    })).start();
+            LOG.info("capstan agent {}: standing by for lease {}/{}", identity, config.namespace(), le.leaseName());
+        }
+        LOG.info("capstan agent: {} application(s), http on port {}", reconcilers.size(), server.port());
         return this;
+    }
+
+    /** This replica leads (or there is no election): run every application's loop. */
+    private synchronized void startLeading() {
+        if (leading) {
+            return;
+        }
+        leading = true;
+        reconcilers.forEach((name, reconciler) -> {
+            AppRunner runner = new AppRunner(name, reconciler, configOf(name).sync().interval());
+            runners.put(name, runner);
+            runner.start();
+        });
+        LOG.info("leading: syncing {} application(s)", reconcilers.size());
+    }
+
+    /** Another replica took over: stop syncing at once (its loops start from scratch). */
+    private synchronized void stopLeading() {
+        if (!leading) {
+            return;
+        }
+        leading = false;
+        runners.values().forEach(AppRunner::close);
+        runners.clear();
+        LOG.warn("lost leadership: stopped syncing");
+    }
+
+    /** Whether this replica runs the sync loops (always, without leader election). */
+    public synchronized boolean leading() {
+        return leading;
+    }
+
+    private ApplicationSpec configOf(String name) {
+        return config.applications().stream().filter(a -> a.name().equals(name)).findFirst().orElseThrow();
     }
 
     public int port() {
@@ -120,8 +176,9 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /** Ready = leading with synced caches: a standby replica gets no traffic, so the status API is the leader's. */
     private boolean ready() {
-        return cache.synced();
+        return leading() && cache.synced();
     }
 
     private static GitCredentials credentials(ApplicationSpec app, Map<String, String> env) {
@@ -164,7 +221,10 @@ public final class Agent implements AutoCloseable {
 
     @Override
     public void close() {
-        runners.values().forEach(AppRunner::close);
+        if (elector != null) {
+            elector.cancel(true); // releases the lease: a standby takes over without waiting for it to expire
+        }
+        stopLeading();
         server.close();
         monitor.close();
         drift.close();

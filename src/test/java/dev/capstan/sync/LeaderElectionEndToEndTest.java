@@ -1,0 +1,69 @@
+package dev.capstan.sync;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.capstan.config.AgentConfig;
+import dev.capstan.config.ConfigLoader;
+import dev.capstan.testkit.GitRemote;
+import dev.capstan.testkit.HttpJson;
+import dev.capstan.testkit.KubeControlPlane;
+import dev.capstan.testkit.KubeTest;
+import dev.capstan.testkit.TestNamespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two replicas with leader election: one syncs and is ready, the other stands by and takes over when the first stops. */
+@KubeTest
+class LeaderElectionEndToEndTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void oneReplicaSyncsAndAStandbyTakesOver(KubernetesClient client, TestNamespace ns, KubeControlPlane cp) throws Exception {
+        String agentNs = "capstan-" + ns.name().substring(2);
+        try (GitRemote remote = GitRemote.create(tmp.resolve("origin"));
+             KubernetesClient c1 = cp.newClient();
+             KubernetesClient c2 = cp.newClient()) {
+            remote.commit("app", Map.of("app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {v: \"1\"}\n"));
+            String yaml = """
+                    server: {port: 0}
+                    namespace: %s
+                    cacheDir: %s
+                    leaderElection: {enabled: true, leaseDuration: 4s, renewDeadline: 3s, retryPeriod: 500ms}
+                    applications:
+                      - name: shop
+                        repo: {url: "%s", ref: main, path: app}
+                        destination: {namespace: %s}
+                        sync: {interval: 1h}
+                    """;
+            AgentConfig first = ConfigLoader.parse("a.yaml", yaml.formatted(agentNs, tmp.resolve("cache-a"), remote.fileUrl(), ns.name()));
+            AgentConfig second = ConfigLoader.parse("b.yaml", yaml.formatted(agentNs, tmp.resolve("cache-b"), remote.fileUrl(), ns.name()));
+            Agent a = new Agent(first, c1, Map.of()).start();
+            await().atMost(Duration.ofSeconds(30)).until(a::leading);
+            try (Agent b = new Agent(second, c2, Map.of()).start()) {
+                HttpJson httpA = new HttpJson(a.port());
+                HttpJson httpB = new HttpJson(b.port());
+                await().atMost(Duration.ofSeconds(30)).until(() -> httpA.get("/readyz").statusCode() == 200);
+                assertEquals(503, httpB.get("/readyz").statusCode(), "the standby takes no traffic");
+                assertTrue(!b.leading());
+                assertEquals(0, b.statuses().get(0).historySize(), "the standby does not sync");
+
+                a.close(); // releases the lease
+                await().atMost(Duration.ofSeconds(30)).until(b::leading);
+                await().atMost(Duration.ofSeconds(30)).until(() -> b.statuses().get(0).historySize() > 0);
+                assertEquals(Phase.Succeeded, b.statuses().get(0).phase());
+                await().atMost(Duration.ofSeconds(30)).until(() -> httpB.get("/readyz").statusCode() == 200);
+            } finally {
+                a.close();
+                client.namespaces().withName(agentNs).delete();
+            }
+        }
+    }
+}
