@@ -349,6 +349,13 @@ public final class Reconciler {
         }
         String message = o.ok() ? "synced " + status.revision() + ": " + o.changes().summary()
                 + (o.unpruned() == 0 ? "" : "; " + o.unpruned() + " object(s) left Git but pruning is off") : o.message();
+        if (plan != null) {
+            // before the status leaves Syncing: a drift check must never compare against the previous desired state
+            cluster.monitor().track(status, targets(plan.entries()));
+            lastDesired = plan.entries().stream().filter(e -> e.desired() != null && e.kind() != PlanEntry.Kind.CONFLICT)
+                    .map(PlanEntry::desired).toList();
+            cluster.drift().track(app, status, lastDesired);
+        }
         status.finished(new SyncResult(phase, o.reason(), message, o.changes(), sync, inSync, outOfSync, missing, took,
                 o.health(), synced));
         metrics.syncFinished(app.name(), o.ok() ? "succeeded" : "failed", took);
@@ -361,12 +368,6 @@ public final class Reconciler {
                     metrics.applyChange(app.name(), action.label(), n);
                 }
             });
-        }
-        if (plan != null) {
-            cluster.monitor().track(status, targets(plan.entries()));
-            lastDesired = plan.entries().stream().filter(e -> e.desired() != null && e.kind() != PlanEntry.Kind.CONFLICT)
-                    .map(PlanEntry::desired).toList();
-            cluster.drift().track(app, status, lastDesired);
         }
         String health = status.healthStatus().name();
         metrics.appInfo(app.name(), status.revision() == null ? "" : status.revision().shortSha(), sync.name(), health);
