@@ -49,28 +49,13 @@ public final class Applier {
         });
     }
 
-    /** Applies without health gates (as {@code capstan plan}-style tools and tests want). */
-    public ChangeSet apply(String app, Plan plan) throws ApplyException {
-        try {
-            return apply(app, plan, (wave, entries, changedSoFar, applied) -> { });
-        } catch (WaveGate.GateFailure e) {
-            throw new IllegalStateException("a no-op gate failed", e);
-        }
-    }
-
     /**
-     * Applies the creates and updates of {@code plan}, wave by wave: the whole change set
-     * is dry-run first; each wave applies its CRDs and Namespaces (waiting until they are
-     * Established / Active), then the rest in order; then {@code gate} decides whether the
-     * next wave may start. Unchanged and conflicting objects are recorded too.
+     * Applies the creates and updates of {@code plan}, wave by wave, recording into
+     * {@code changes} (still filled when it throws): the whole change set is dry-run first;
+     * each wave applies its CRDs and Namespaces (waiting until they are Established /
+     * Active), then the rest in order; then {@code gate} decides whether the next wave may
+     * start. Unchanged and conflicting objects are recorded too.
      */
-    public ChangeSet apply(String app, Plan plan, WaveGate gate) throws ApplyException, WaveGate.GateFailure {
-        ChangeSet changes = new ChangeSet();
-        applyInto(app, plan, gate, changes);
-        return changes;
-    }
-
-    /** As {@link #apply(String, Plan, WaveGate)}, recording into {@code changes} (still filled when it throws). */
     public void applyInto(String app, Plan plan, WaveGate gate, ChangeSet changes) throws ApplyException, WaveGate.GateFailure {
         List<PlanEntry> changed = new ArrayList<>();
         java.util.TreeMap<Integer, List<PlanEntry>> waves = new java.util.TreeMap<>();
@@ -81,7 +66,7 @@ public final class Applier {
                 case CREATE, UPDATE -> changed.add(e);
                 default -> { }
             }
-            if (e.desired() != null && e.kind() != PlanEntry.Kind.CONFLICT) {
+            if (e.isOwnDesired()) {
                 waves.computeIfAbsent(e.desired().wave(), w -> new ArrayList<>()).add(e);
             }
         }
@@ -315,11 +300,7 @@ public final class Applier {
     }
 
     /** The API server's own message for a failed request, for people. */
-    public static String shortMessage(KubernetesClientException e) {
-        return message(e);
-    }
-
-    static String message(KubernetesClientException e) {
+    public static String message(KubernetesClientException e) {
         if (e.getStatus() != null && e.getStatus().getMessage() != null) {
             return e.getStatus().getMessage();
         }

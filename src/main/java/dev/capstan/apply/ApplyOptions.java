@@ -11,12 +11,4 @@ import java.time.Duration;
  * @param parallelism concurrent requests for dry-runs and for objects of one kind
  */
 public record ApplyOptions(String fieldManager, boolean force, Duration stageTimeout, int parallelism) {
-
-    public static ApplyOptions defaults() {
-        return new ApplyOptions("capstan", true, Duration.ofSeconds(60), 8);
-    }
-
-    public ApplyOptions withParallelism(int n) {
-        return new ApplyOptions(fieldManager, force, stageTimeout, n);
-    }
 }

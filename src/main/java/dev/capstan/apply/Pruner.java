@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,12 +71,5 @@ public final class Pruner {
             }
         }
         return changes;
-    }
-
-    /** Refs of entries that failed to prune (to keep in the inventory and retry). */
-    public static List<String> failedRefs(ChangeSet changes) {
-        List<String> refs = new ArrayList<>();
-        changes.of(Action.FAILED).forEach(c -> refs.add(c.ref().toString()));
-        return refs;
     }
 }

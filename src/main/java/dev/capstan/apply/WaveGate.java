@@ -18,6 +18,9 @@ public interface WaveGate {
     void passed(int wave, List<PlanEntry> entries, boolean changedSoFar, Map<ObjectRef, AppliedVersion> applied)
             throws GateFailure;
 
+    /** No gate: every wave may start at once (self-heal of single objects). */
+    WaveGate NONE = (wave, entries, changedSoFar, applied) -> { };
+
     /** The wave did not become healthy; carries the report for status. */
     final class GateFailure extends Exception {
         private final transient Object report;

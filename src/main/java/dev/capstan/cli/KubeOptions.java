@@ -1,11 +1,18 @@
 package dev.capstan.cli;
 
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** The {@code --kubeconfig} option of every command that talks to a cluster. */
+/**
+ * The {@code --kubeconfig} option of every command that talks to a cluster: without it
+ * the cluster is found as kubectl finds it ($KUBECONFIG, ~/.kube/config, in-cluster).
+ */
 final class KubeOptions {
 
     @Option(names = "--kubeconfig", paramLabel = "FILE",
@@ -13,6 +20,10 @@ final class KubeOptions {
     Path kubeconfig;
 
     KubernetesClient client() throws IOException {
-        return Kube.client(kubeconfig);
+        if (kubeconfig == null) {
+            return new KubernetesClientBuilder().build();
+        }
+        Config config = Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8));
+        return new KubernetesClientBuilder().withConfig(config).build();
     }
 }

@@ -5,8 +5,8 @@ import dev.capstan.config.ApplicationSpec;
 import dev.capstan.config.ConfigException;
 import dev.capstan.config.ConfigLoader;
 import dev.capstan.config.Durations;
+import dev.capstan.config.Secrets;
 import dev.capstan.apply.Applier;
-import dev.capstan.source.GitSource;
 import dev.capstan.source.GitSourceException;
 import dev.capstan.sync.Agent;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -53,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
         out.println("config " + config + ": " + agent.applications().size() + " application(s), port "
                 + agent.server().port());
         for (ApplicationSpec app : agent.applications()) {
-            out.println("  " + app.name() + ": " + GitSource.redact(app.repo().url()) + " ref " + app.repo().ref()
+            out.println("  " + app.name() + ": " + Secrets.redactUrls(app.repo().url()) + " ref " + app.repo().ref()
                     + " path " + (app.repo().path().isEmpty() ? "." : app.repo().path())
                     + " -> namespace " + app.destination().namespace()
                     + ", every " + Durations.format(app.sync().interval())
@@ -82,7 +82,7 @@ final class RunCommand implements Callable<Integer> {
                 root = root.getCause();
             }
             err.println("error: cannot use the Kubernetes API at " + client.getConfiguration().getMasterUrl() + ": "
-                    + (e.getCode() > 0 ? "HTTP " + e.getCode() + " " + Applier.shortMessage(e) : root.getClass().getSimpleName() + ": " + root.getMessage())
+                    + (e.getCode() > 0 ? "HTTP " + e.getCode() + " " + Applier.message(e) : root.getClass().getSimpleName() + ": " + root.getMessage())
                     + "; set --kubeconfig or KUBECONFIG (or run in-cluster), and check the agent's RBAC");
             client.close();
             return CapstanCommand.ERROR;

@@ -160,7 +160,7 @@ public final class ConfigLoader {
         }
         String url = n.requiredString("url");
         if (url != null && !url.matches("(?i)(https?|git|ssh|file)://.+|[^/@:\\s]+@[^/:\\s]+:.+")) {
-            n.problem("url", "\"" + url.replaceAll("(?<=://)[^/@\\s]+@", "") + "\" is not a repository URL Capstan can use; "
+            n.problem("url", "\"" + Secrets.redactUrls(url) + "\" is not a repository URL Capstan can use; "
                     + "write https://, http://, git://, ssh:// or file://, or user@host:path");
         }
         return new ApplicationSpec.Repo(url, n.string("ref").orElse("HEAD"), path, auth);

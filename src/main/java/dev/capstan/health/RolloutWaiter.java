@@ -5,7 +5,9 @@ import dev.capstan.cluster.LiveCache;
 import dev.capstan.plan.ObjectRef;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -50,34 +52,47 @@ public final class RolloutWaiter {
     public HealthReport assess(List<Target> targets) {
         List<ObjectHealth> out = new ArrayList<>();
         for (Target t : targets) {
-            out.add(new ObjectHealth(t.ref(), cache.find(t.apiVersion(), t.ref())
-                    .map(live -> t.applied() != null && !t.applied().seenIn(live)
-                            ? Health.progressing("waiting for the watch to observe the applied change")
-                            : HealthChecks.assess(live))
-                    .orElse(Health.missing("not found in the cluster"))));
+            out.add(assess(t));
         }
         return new HealthReport(out, false);
     }
 
+    private ObjectHealth assess(Target t) {
+        return new ObjectHealth(t.ref(), cache.find(t.apiVersion(), t.ref())
+                .map(live -> t.applied() != null && !t.applied().seenIn(live)
+                        ? Health.progressing("waiting for the watch to observe the applied change")
+                        : HealthChecks.assess(live))
+                .orElse(Health.missing("not found in the cluster")));
+    }
+
+    /** Waits as the class says. Each watch event re-assesses only the object it is about, not the whole set. */
     public HealthReport await(List<Target> targets, Duration timeout) throws InterruptedException {
-        Set<ObjectRef> refs = new HashSet<>();
-        for (Target t : targets) {
-            refs.add(t.ref());
-            cache.watch(t.apiVersion(), t.ref().kind());
+        Map<ObjectRef, Integer> index = new HashMap<>();
+        for (int i = 0; i < targets.size(); i++) {
+            index.put(targets.get(i).ref(), i);
+            cache.watch(targets.get(i).apiVersion(), targets.get(i).ref().kind());
         }
-        Semaphore changed = new Semaphore(0);
+        Set<ObjectRef> changed = ConcurrentHashMap.newKeySet();
+        Semaphore wake = new Semaphore(0);
         LiveCache.Listener listener = (apiVersion, ref, deleted) -> {
-            if (refs.contains(ref)) {
-                changed.release();
+            if (index.containsKey(ref)) {
+                changed.add(ref);
+                wake.release();
             }
         };
         cache.addListener(listener);
         try {
+            List<ObjectHealth> current = new ArrayList<>(assess(targets).objects());
             long deadline = System.nanoTime() + timeout.toNanos();
             long degradedSince = -1;
             while (true) {
-                changed.drainPermits();
-                HealthReport report = assess(targets);
+                wake.drainPermits();
+                for (ObjectRef ref : List.copyOf(changed)) {
+                    changed.remove(ref);
+                    int i = index.get(ref);
+                    current.set(i, assess(targets.get(i)));
+                }
+                HealthReport report = new HealthReport(current, false);
                 if (report.done()) {
                     return report;
                 }
@@ -95,7 +110,7 @@ public final class RolloutWaiter {
                     return new HealthReport(report.objects(), true);
                 }
                 long wait = degradedSince < 0 ? left : Math.min(left, degradedSince + settle.toNanos() - now);
-                changed.tryAcquire(Math.max(wait, 1), TimeUnit.NANOSECONDS);
+                wake.tryAcquire(Math.max(wait, 1), TimeUnit.NANOSECONDS);
             }
         } finally {
             cache.removeListener(listener);

@@ -31,10 +31,6 @@ public record ObjectRef(String group, String kind, String namespace, String name
         return slash < 0 ? "" : apiVersion.substring(0, slash);
     }
 
-    public ObjectRef withNamespace(String ns) {
-        return new ObjectRef(group, kind, ns, name);
-    }
-
     @Override
     public String toString() {
         String k = kind.isEmpty() ? "<no kind>" : kind;

@@ -17,6 +17,11 @@ public record PlanEntry(Kind kind, ObjectRef ref, String apiVersion, DesiredObje
         CONFLICT
     }
 
+    /** An object Git wants and this app applies: not a prune, not another app's object. */
+    public boolean isOwnDesired() {
+        return desired != null && kind != Kind.CONFLICT;
+    }
+
     public boolean changes() {
         return kind == Kind.CREATE || kind == Kind.UPDATE;
     }

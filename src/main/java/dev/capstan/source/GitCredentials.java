@@ -1,9 +1,7 @@
 package dev.capstan.source;
 
+import dev.capstan.config.Secrets;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
@@ -72,19 +70,13 @@ public final class GitCredentials {
     }
 
     private String secret() throws GitSourceException {
-        if (passwordFile != null) {
-            try {
-                return Files.readString(Path.of(passwordFile), StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                throw new GitSourceException("cannot read the Git password file " + passwordFile + ": "
-                        + e.getClass().getSimpleName() + "; check repo.auth.passwordFile and the mounted Secret");
-            }
+        try {
+            return Secrets.read(passwordFile, passwordEnv, env).orElseThrow(() -> new GitSourceException(
+                    "environment variable " + passwordEnv + " (repo.auth.passwordEnv) is not set"));
+        } catch (IOException e) {
+            throw new GitSourceException("cannot read the Git password file " + passwordFile + ": "
+                    + e.getClass().getSimpleName() + "; check repo.auth.passwordFile and the mounted Secret");
         }
-        String value = env.get(passwordEnv);
-        if (value == null || value.isEmpty()) {
-            throw new GitSourceException("environment variable " + passwordEnv + " (repo.auth.passwordEnv) is not set");
-        }
-        return value.strip();
     }
 
     @Override

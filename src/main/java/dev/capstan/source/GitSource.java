@@ -1,5 +1,6 @@
 package dev.capstan.source;
 
+import dev.capstan.config.Secrets;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,6 @@ import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
 public final class GitSource implements AutoCloseable {
 
     private static final Pattern FULL_SHA = Pattern.compile("[0-9a-f]{40}");
-    private static final Pattern USERINFO = Pattern.compile("(?<=://)[^/@\\s]+@");
     private static final String FETCHED = "refs/capstan/fetched";
 
     private final String url;
@@ -77,7 +77,7 @@ public final class GitSource implements AutoCloseable {
 
     /** The repository URL with any user name or password removed, fit for logs and status. */
     public String displayUrl() {
-        return redact(url);
+        return Secrets.redactUrls(url);
     }
 
     /** Resolves the ref, fetches if it points at a commit not yet here, and returns its files. */
@@ -292,27 +292,23 @@ public final class GitSource implements AutoCloseable {
                 causes.append(causes.length() == 0 ? "" : ": ").append(t.getMessage());
             }
         }
-        String msg = redact(causes.toString().replace(url, displayUrl()));
+        String msg = Secrets.redactUrls(causes.toString().replace(url, displayUrl()));
         String hint = msg.toLowerCase().contains("auth") || msg.contains("401") || msg.contains("403")
                 ? "; check repo.auth" : "; check repo.url and that the server is reachable";
         return new GitSourceException("git " + op + " " + displayUrl() + " failed: " + msg + hint, null);
     }
 
-    /** Removes user name and password from every URL in {@code text}. */
-    public static String redact(String text) {
-        return USERINFO.matcher(text).replaceAll("");
-    }
 
     private static void validateUrl(String url) throws GitSourceException {
         try {
             URIish uri = new URIish(url);
             String scheme = uri.getScheme();
             if (scheme != null && !List.of("https", "http", "git", "ssh", "file").contains(scheme)) {
-                throw new GitSourceException("unsupported repository URL scheme \"" + scheme + "\" in " + redact(url)
+                throw new GitSourceException("unsupported repository URL scheme \"" + scheme + "\" in " + Secrets.redactUrls(url)
                         + "; use https://, http://, git://, ssh:// or file://");
             }
         } catch (URISyntaxException e) {
-            throw new GitSourceException("invalid repository URL " + redact(url) + ": " + e.getReason());
+            throw new GitSourceException("invalid repository URL " + Secrets.redactUrls(url) + ": " + e.getReason());
         }
     }
 

@@ -8,6 +8,7 @@ import dev.capstan.cluster.DiscoveryCache;
 import dev.capstan.cluster.LiveCache;
 import dev.capstan.config.AgentConfig;
 import dev.capstan.config.ApplicationSpec;
+import dev.capstan.config.Secrets;
 import dev.capstan.health.RolloutWaiter;
 import dev.capstan.http.StatusServer;
 import dev.capstan.metrics.CapstanMetrics;
@@ -21,9 +22,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -196,14 +194,11 @@ public final class Agent implements AutoCloseable {
     /** A secret from a file (a mounted Secret, re-read each time) or an environment variable. */
     static Optional<String> secret(String file, String envVar, Map<String, String> env) {
         try {
-            if (file != null) {
-                return Optional.of(Files.readString(Path.of(file), StandardCharsets.UTF_8).strip());
-            }
+            return Secrets.read(file, envVar, env);
         } catch (IOException e) {
             LOG.warn("cannot read secret file {}: {}", file, e.getClass().getSimpleName());
             return Optional.empty();
         }
-        return envVar == null ? Optional.empty() : Optional.ofNullable(env.get(envVar)).map(String::strip);
     }
 
     private static void ensureNamespace(KubernetesClient client, String namespace) {

@@ -28,14 +28,10 @@ public final class AppStatus {
     private final ApplicationSpec spec;
     private Revision revision;
     private Revision lastSynced;
-    private SyncStatus syncStatus = SyncStatus.Unknown;
     private Phase phase = Phase.Idle;
     private Reason reason;
     private String message = "";
     private ChangeSet changes = new ChangeSet();
-    private long inSync;
-    private long outOfSync;
-    private long missing;
     private Instant startedAt;
     private Duration lastDuration;
     private final Deque<SyncRecord> history = new ArrayDeque<>();
@@ -77,10 +73,6 @@ public final class AppStatus {
         if (r.changes() != null) {
             changes = r.changes();
         }
-        syncStatus = r.sync();
-        inSync = r.inSync();
-        outOfSync = r.outOfSync();
-        missing = r.missing();
         lastDuration = r.took();
         if (r.synced() != null) {
             lastSynced = r.synced();
@@ -102,24 +94,27 @@ public final class AppStatus {
     }
 
     /**
-     * Drift seen by the watch since the last sync: the object's report (null when back in
-     * sync). Sync status and object counts follow.
+     * Drift seen by the watch since the last sync: the object's report (in sync once it is
+     * back). Sync status and object counts are the last sync's plus this drift.
+     *
+     * @return whether the object was drifted before this report
      */
-    public synchronized void drift(dev.capstan.plan.DriftReport report, long desiredCount, Instant now) {
+    public synchronized boolean drift(dev.capstan.plan.DriftReport report, Instant now) {
         String key = report.ref().toString();
+        boolean was = drift.containsKey(key);
         if (report.inSync()) {
             drift.remove(key);
         } else {
-            if (!drift.containsKey(key)) {
+            if (!was) {
                 lastDriftAt = now;
             }
             drift.put(key, report);
         }
-        long missingDrift = drift.values().stream().filter(dev.capstan.plan.DriftReport::missing).count();
-        missing = base.missing() + missingDrift;
-        outOfSync = base.outOfSync() + drift.size() - missingDrift;
-        inSync = Math.max(0, base.inSync() - drift.size());
-        syncStatus = drift.isEmpty() ? base.sync() : SyncStatus.OutOfSync;
+        return was;
+    }
+
+    private long missingDrift() {
+        return drift.values().stream().filter(dev.capstan.plan.DriftReport::missing).count();
     }
 
     /** A sync starts from what it applies: drift seen before it is resolved or re-detected afterwards. */
@@ -132,15 +127,15 @@ public final class AppStatus {
     }
 
     public synchronized long inSync() {
-        return inSync;
+        return Math.max(0, base.inSync() - drift.size());
     }
 
     public synchronized long outOfSync() {
-        return outOfSync;
+        return base.outOfSync() + drift.size() - missingDrift();
     }
 
     public synchronized long missing() {
-        return missing;
+        return base.missing() + missingDrift();
     }
 
     public synchronized HealthStatus healthStatus() {
@@ -148,7 +143,7 @@ public final class AppStatus {
     }
 
     public synchronized SyncStatus syncStatus() {
-        return syncStatus;
+        return drift.isEmpty() ? base.sync() : SyncStatus.OutOfSync;
     }
 
     public synchronized Phase phase() {
@@ -178,17 +173,17 @@ public final class AppStatus {
     public synchronized Map<String, Object> toJson() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("name", spec.name());
-        json.put("repo", Map.of("url", dev.capstan.source.GitSource.redact(spec.repo().url()), "ref", spec.repo().ref(),
+        json.put("repo", Map.of("url", dev.capstan.config.Secrets.redactUrls(spec.repo().url()), "ref", spec.repo().ref(),
                 "path", spec.repo().path()));
         json.put("destination", Map.of("namespace", spec.destination().namespace()));
         json.put("revision", revisionJson(revision));
         json.put("lastSyncedRevision", revisionJson(lastSynced));
-        json.put("syncStatus", syncStatus.name());
+        json.put("syncStatus", syncStatus().name());
         json.put("healthStatus", health.name());
         json.put("phase", phase.name());
         json.put("reason", reason == null ? null : reason.name());
         json.put("message", message);
-        json.put("resources", Map.of("inSync", inSync, "outOfSync", outOfSync, "missing", missing));
+        json.put("resources", Map.of("inSync", inSync(), "outOfSync", outOfSync(), "missing", missing()));
         List<Map<String, Object>> list = new ArrayList<>();
         for (Change c : changes.changes()) {
             Map<String, Object> m = new LinkedHashMap<>();

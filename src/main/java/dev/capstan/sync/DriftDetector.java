@@ -52,7 +52,6 @@ final class DriftDetector implements AutoCloseable {
     private final Clock clock;
     private final YamlWriter yaml = new YamlWriter();
     private final Map<String, Tracked> apps = new ConcurrentHashMap<>();
-    private final Map<String, Set<ObjectRef>> drifted = new ConcurrentHashMap<>();
     private final Map<ObjectRef, Attempts> healing = new ConcurrentHashMap<>();
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -77,7 +76,6 @@ final class DriftDetector implements AutoCloseable {
         Map<ObjectRef, DesiredObject> byRef = new ConcurrentHashMap<>();
         desired.forEach(d -> byRef.put(d.ref(), d));
         apps.put(spec.name(), new Tracked(spec, status, byRef));
-        drifted.put(spec.name(), ConcurrentHashMap.newKeySet());
         status.clearDrift();
     }
 
@@ -114,20 +112,16 @@ final class DriftDetector implements AutoCloseable {
         DesiredObject d = t.desired().get(ref);
         DriftReport report = DriftReport.of(ref, d.body(), cache.find(d.apiVersion(), ref).orElse(null),
                 t.spec().ignoredFor(ref), yaml::write);
-        Set<ObjectRef> appDrift = drifted.computeIfAbsent(app, k -> ConcurrentHashMap.newKeySet());
-        boolean was = appDrift.contains(ref);
-        t.status().drift(report, t.desired().size(), clock.instant());
+        boolean was = t.status().drift(report, clock.instant());
         metrics.resources(app, t.status().inSync(), t.status().outOfSync(), t.status().missing());
         metrics.appInfo(app, t.status().revision() == null ? "" : t.status().revision().shortSha(),
                 t.status().syncStatus().name(), t.status().healthStatus().name());
         if (!report.inSync() && !was) {
-            appDrift.add(ref);
             metrics.driftDetected(app, ref.kind());
             String what = report.missing() ? "deleted" : "changed " + String.join(", ", report.paths());
             LOG.warn("app={}: drift: {} {}", app, ref, what);
             events.record(d.apiVersion(), ref, "Warning", "DriftDetected", "capstan app " + app + ": live object differs from Git: " + what);
         } else if (report.inSync() && was) {
-            appDrift.remove(ref);
             if (healing.containsKey(ref)) {
                 metrics.driftCorrected(app, ref.kind());
                 events.record(d.apiVersion(), ref, "Normal", "DriftCorrected", "capstan app " + app + ": re-applied from Git");

@@ -1,6 +1,7 @@
 package dev.capstan.sync;
 
 import dev.capstan.apply.Action;
+import dev.capstan.apply.AppliedVersion;
 import dev.capstan.apply.ApplyException;
 import dev.capstan.apply.Applier;
 import dev.capstan.apply.ChangeSet;
@@ -184,7 +185,7 @@ public final class Reconciler {
         }
         // every wave passed its gate: this revision is healthy, a rollback may return to it
         cluster.inventory().write(app.name(), inventory(desired, remaining, snapshot, snapshot.revision().sha()));
-        HealthReport health = cluster.waiter().assess(targets(plan.entries()));
+        HealthReport health = cluster.waiter().assess(targets(plan.entries(), Map.of()));
         return new Outcome(null, "", changes, plan, health, remaining.size());
     }
 
@@ -194,8 +195,7 @@ public final class Reconciler {
      */
     private WaveGate healthGate(Instant deadline, List<HealthReport> reports, boolean unproven) {
         return (wave, entries, changedSoFar, applied) -> {
-            List<RolloutWaiter.Target> targets = entries.stream().filter(e -> e.desired() != null && e.kind() != PlanEntry.Kind.CONFLICT)
-                    .map(e -> new RolloutWaiter.Target(e.apiVersion(), e.ref(), applied.get(e.ref()))).toList();
+            List<RolloutWaiter.Target> targets = targets(entries, applied);
             if (!changedSoFar && !unproven) {
                 reports.add(cluster.waiter().assess(targets));
                 return;
@@ -278,7 +278,7 @@ public final class Reconciler {
         // marked before applying: the watch event of our own apply can arrive before the call returns
         entries.forEach(e -> cluster.drift().healing(app.name(), e.ref()));
         try {
-            cluster.applier().applyInto(app.name(), new Plan(entries), (wave, e, changed, applied) -> { }, changes);
+            cluster.applier().applyInto(app.name(), new Plan(entries), WaveGate.NONE, changes);
             changes.counts().forEach((action, n) -> metrics.applyChange(app.name(), action.label(), n));
             LOG.info("app={}: self-heal re-applied {}", app.name(), changes.changes().stream().map(Object::toString)
                     .collect(Collectors.joining("; ")));
@@ -302,9 +302,10 @@ public final class Reconciler {
         return Planner.plan(app.name(), desired, cluster.cache()::find, previous);
     }
 
-    private static List<RolloutWaiter.Target> targets(List<PlanEntry> entries) {
-        return entries.stream().filter(e -> e.desired() != null && e.kind() != PlanEntry.Kind.CONFLICT)
-                .map(e -> new RolloutWaiter.Target(e.apiVersion(), e.ref())).toList();
+    /** What to judge the health of: the app's own desired objects, at the versions this sync applied (if any). */
+    private static List<RolloutWaiter.Target> targets(List<PlanEntry> entries, Map<ObjectRef, AppliedVersion> applied) {
+        return entries.stream().filter(PlanEntry::isOwnDesired)
+                .map(e -> new RolloutWaiter.Target(e.apiVersion(), e.ref(), applied.get(e.ref()))).toList();
     }
 
     private static HealthReport last(List<HealthReport> reports) {
@@ -335,7 +336,7 @@ public final class Reconciler {
         long missing;
         SyncStatus sync;
         if (o.ok()) {
-            inSync = plan.entries().stream().filter(e -> e.desired() != null && e.kind() != PlanEntry.Kind.CONFLICT).count();
+            inSync = plan.entries().stream().filter(PlanEntry::isOwnDesired).count();
             outOfSync = plan.count(PlanEntry.Kind.CONFLICT) + o.unpruned();
             missing = 0;
             sync = outOfSync == 0 ? SyncStatus.Synced : SyncStatus.OutOfSync;
@@ -351,9 +352,8 @@ public final class Reconciler {
                 + (o.unpruned() == 0 ? "" : "; " + o.unpruned() + " object(s) left Git but pruning is off") : o.message();
         if (plan != null) {
             // before the status leaves Syncing: a drift check must never compare against the previous desired state
-            cluster.monitor().track(status, targets(plan.entries()));
-            lastDesired = plan.entries().stream().filter(e -> e.desired() != null && e.kind() != PlanEntry.Kind.CONFLICT)
-                    .map(PlanEntry::desired).toList();
+            cluster.monitor().track(status, targets(plan.entries(), Map.of()));
+            lastDesired = plan.entries().stream().filter(PlanEntry::isOwnDesired).map(PlanEntry::desired).toList();
             cluster.drift().track(app, status, lastDesired);
         }
         status.finished(new SyncResult(phase, o.reason(), message, o.changes(), sync, inSync, outOfSync, missing, took,
