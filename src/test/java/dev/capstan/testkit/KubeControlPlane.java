@@ -33,11 +33,23 @@ import javax.net.ssl.X509TrustManager;
  * A real Kubernetes control plane for tests: etcd, kube-apiserver and
  * kube-controller-manager as child processes on free 127.0.0.1 ports, started once per
  * test JVM and stopped by a shutdown hook. Binaries come from {@code $CAPSTAN_KUBE_BIN},
- * else {@code $CAPSTAN_KUBE_CACHE/bin}, else {@code /var/cache/capstan-kube/bin} (built by
- * {@code scripts/kube-test-env}). There is no scheduler and no kubelet: see
+ * else {@code <cache>/<version>/bin} with the cache {@code $CAPSTAN_KUBE_CACHE} (default
+ * {@code /var/cache/capstan-kube}) and the version {@code $CAPSTAN_KUBE_VERSION} (default
+ * {@value #DEFAULT_VERSION}), as {@code scripts/kube-test-env} builds them. Any release
+ * from 1.20 on works: optional flags are passed only where the binary's {@code --help}
+ * lists them, never by a version table. There is no scheduler and no kubelet: see
  * {@link KubeletSimulator}.
  */
 public final class KubeControlPlane {
+
+    /** The release {@code scripts/kube-test-env} builds when none is asked for. */
+    static final String DEFAULT_VERSION = "1.37";
+
+    private static final String HOW_TO_GET_BINARIES = "build the test control plane with `sudo scripts/kube-test-env` "
+            + "(CAPSTAN_KUBE_VERSION=1.20 for the oldest supported release), or point CAPSTAN_KUBE_BIN at a directory "
+            + "holding etcd, kube-apiserver and kube-controller-manager of one release (e.g. kubebuilder envtest's "
+            + "binaries plus a kube-controller-manager; CAPSTAN_KUBE_CONTROLLERS=none runs without one and skips the "
+            + "tests that need it)";
 
     private static KubeControlPlane instance;
     private static RuntimeException startFailure;
@@ -48,6 +60,7 @@ public final class KubeControlPlane {
     private int apiPort;
     private Path kubeconfig;
     private boolean controllers;
+    private KubeRelease release;
     private Duration startTime;
 
     private KubeControlPlane(Path dir) {
@@ -78,14 +91,18 @@ public final class KubeControlPlane {
         return instance;
     }
 
-    /** Where the binaries are looked for, and how to get them. */
+    /** Where the binaries are looked for. */
     static Path binDir() {
-        String explicit = System.getenv("CAPSTAN_KUBE_BIN");
-        if (explicit != null && !explicit.isBlank()) {
+        String explicit = env("CAPSTAN_KUBE_BIN", null);
+        if (explicit != null) {
             return Path.of(explicit);
         }
-        String cache = System.getenv("CAPSTAN_KUBE_CACHE");
-        return Path.of(cache != null && !cache.isBlank() ? cache : "/var/cache/capstan-kube", "bin");
+        return Path.of(env("CAPSTAN_KUBE_CACHE", "/var/cache/capstan-kube"), env("CAPSTAN_KUBE_VERSION", DEFAULT_VERSION), "bin");
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
     }
 
     private void start() {
@@ -93,9 +110,7 @@ public final class KubeControlPlane {
         Path bin = binDir();
         for (String b : List.of("etcd", "kube-apiserver")) {
             if (!Files.isExecutable(bin.resolve(b))) {
-                throw new IllegalStateException("no " + b + " in " + bin + ": build the test control plane with "
-                        + "`sudo scripts/kube-test-env` (Debian/Ubuntu), or point CAPSTAN_KUBE_BIN at a directory "
-                        + "holding etcd and kube-apiserver (e.g. kubebuilder envtest's binaries)");
+                throw new IllegalStateException("no " + b + " in " + bin + ": " + HOW_TO_GET_BINARIES);
             }
         }
         try {
@@ -104,15 +119,15 @@ public final class KubeControlPlane {
             apiPort = freePort();
             writeServiceAccountKey();
             Files.writeString(dir.resolve("tokens.csv"), token + ",admin,admin,system:masters\n");
-            spawn("etcd", bin.resolve("etcd").toString(),
+            spawn("etcd", BinaryFlags.of(bin.resolve("etcd")).command(
                     "--data-dir", etcdDataDir().toString(),
                     "--listen-client-urls", "http://127.0.0.1:" + etcdPort,
                     "--advertise-client-urls", "http://127.0.0.1:" + etcdPort,
                     "--listen-peer-urls", "http://127.0.0.1:" + peerPort,
                     "--initial-advertise-peer-urls", "http://127.0.0.1:" + peerPort,
-                    "--initial-cluster", "default=http://127.0.0.1:" + peerPort,
-                    "--logger", "zap", "--log-level", "warn");
-            spawn("kube-apiserver", bin.resolve("kube-apiserver").toString(),
+                    "--initial-cluster", "default=http://127.0.0.1:" + peerPort)
+                    .optional("--logger", "zap").optional("--log-level", "warn").build());
+            spawn("kube-apiserver", BinaryFlags.of(bin.resolve("kube-apiserver")).command(
                     "--etcd-servers", "http://127.0.0.1:" + etcdPort,
                     "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1",
                     "--secure-port", String.valueOf(apiPort),
@@ -124,20 +139,14 @@ public final class KubeControlPlane {
                     "--service-account-signing-key-file", dir.resolve("sa.key").toString(),
                     "--service-cluster-ip-range", "10.96.0.0/24",
                     "--allow-privileged=true",
-                    "--v=0");
+                    // 1.37 refuses a loopback advertise address for the endpoint reconciler, which
+                    // only maintains the `kubernetes` Service's endpoints: nothing here uses them
+                    "--endpoint-reconciler-type=none",
+                    "--v=0").build());
             waitReady();
             kubeconfig = writeKubeconfig();
-            if (Files.isExecutable(bin.resolve("kube-controller-manager"))) {
-                spawn("kube-controller-manager", bin.resolve("kube-controller-manager").toString(),
-                        "--kubeconfig", kubeconfig.toString(),
-                        "--leader-elect=false",
-                        "--controllers=*,-nodelifecycle",
-                        "--service-account-private-key-file", dir.resolve("sa.key").toString(),
-                        "--root-ca-file", dir.resolve("certs/apiserver.crt").toString(),
-                        "--bind-address", "127.0.0.1", "--secure-port=0", "--port=0",
-                        "--concurrent-deployment-syncs=5", "--v=0");
-                controllers = true;
-            }
+            release = fetchRelease();
+            startControllers(bin);
             startTime = Duration.ofNanos(System.nanoTime() - t0);
         } catch (IOException e) {
             stop();
@@ -145,6 +154,52 @@ public final class KubeControlPlane {
         } catch (RuntimeException e) {
             stop();
             throw e;
+        }
+    }
+
+    /**
+     * kube-controller-manager, proven to work before any test runs: its ServiceAccount
+     * controller must create {@code default/default}. One that is missing or exits (an
+     * unknown flag, say) fails the suite here with its log: otherwise every test that needs
+     * a Deployment controller would time out, or be skipped, far from the cause.
+     */
+    private void startControllers(Path bin) throws IOException {
+        Path binary = bin.resolve("kube-controller-manager");
+        if (!Files.isExecutable(binary)) {
+            if ("none".equals(System.getenv("CAPSTAN_KUBE_CONTROLLERS"))) {
+                return;
+            }
+            throw new IllegalStateException("no kube-controller-manager in " + bin + ": " + HOW_TO_GET_BINARIES);
+        }
+        Process p = spawn("kube-controller-manager", BinaryFlags.of(binary).command(
+                "--kubeconfig", kubeconfig.toString(),
+                "--leader-elect=false",
+                "--controllers=*,-nodelifecycle",
+                "--service-account-private-key-file", dir.resolve("sa.key").toString(),
+                "--root-ca-file", dir.resolve("certs/apiserver.crt").toString(),
+                "--bind-address", "127.0.0.1", "--secure-port=0",
+                "--concurrent-deployment-syncs=5", "--v=0")
+                .optional("--port", "0") // the insecure port: on by default before 1.24, gone since
+                .build());
+        try (KubernetesClient client = newClient()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (client.serviceAccounts().inNamespace("default").withName("default").get() == null) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("kube-controller-manager exited with " + p.exitValue() + ":\n" + logTails());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("kube-controller-manager created no ServiceAccount default/default "
+                            + "within 60s:\n" + logTails());
+                }
+                pause();
+            }
+        }
+        controllers = true;
+    }
+
+    private KubeRelease fetchRelease() {
+        try (KubernetesClient client = newClient()) {
+            return KubeRelease.of(client.getKubernetesVersion());
         }
     }
 
@@ -160,13 +215,14 @@ public final class KubeControlPlane {
 
     private Path etcdShm;
 
-    private void spawn(String name, String... command) throws IOException {
+    private Process spawn(String name, List<String> command) throws IOException {
         Path log = dir.resolve(name + ".log");
         Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
         processes.add(p);
+        return p;
     }
 
     private void waitReady() {
@@ -193,14 +249,19 @@ public final class KubeControlPlane {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            try {
-                Thread.sleep(200); // polling a process we just started; there is nothing to watch yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            pause();
         }
         throw new IllegalStateException("kube-apiserver not ready after 90s (" + last + "):\n" + logTails());
+    }
+
+    /** Polling a process just started: there is nothing to watch yet. */
+    private static void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private String logTails() {
@@ -262,7 +323,12 @@ public final class KubeControlPlane {
         return kubeconfig;
     }
 
-    /** Whether kube-controller-manager runs (envtest binaries have none). */
+    /** The release of the running kube-apiserver, for tests whose expectations differ by release. */
+    public KubeRelease release() {
+        return release;
+    }
+
+    /** Whether kube-controller-manager runs (it does unless CAPSTAN_KUBE_CONTROLLERS=none and it is absent). */
     public boolean hasControllers() {
         return controllers;
     }

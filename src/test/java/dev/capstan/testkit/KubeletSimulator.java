@@ -117,7 +117,12 @@ public final class KubeletSimulator {
             try {
                 handle(pod);
             } catch (KubernetesClientException e) {
-                if (e.getCode() != 404 && e.getCode() != 409) {
+                if (e.getCode() == 409) { // written meanwhile (by a controller): a kubelet retries on the fresh pod
+                    Pod fresh = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).get();
+                    if (fresh != null) {
+                        enqueue(fresh);
+                    }
+                } else if (e.getCode() != 404) {
                     System.err.println("kubelet-simulator: " + pod.getMetadata().getNamespace() + "/"
                             + pod.getMetadata().getName() + ": " + e.getMessage());
                 }
@@ -239,7 +244,8 @@ public final class KubeletSimulator {
                 .withPhase(phase)
                 .withHostIP("127.0.0.1").withPodIP(ip).addNewPodIP(ip)
                 .withStartTime(old != null && old.getStartTime() != null ? old.getStartTime() : now())
-                .withQosClass("BestEffort")
+                // set by the API server at creation and immutable since 1.29 (an update changing it is refused)
+                .withQosClass(old != null && old.getQosClass() != null ? old.getQosClass() : "BestEffort")
                 .withConditions(condition("PodScheduled", true), condition("Initialized", true),
                         condition("ContainersReady", podReady), condition("Ready", podReady))
                 .withContainerStatuses(statuses)
