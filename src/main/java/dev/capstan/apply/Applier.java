@@ -1,11 +1,13 @@
 package dev.capstan.apply;
 
 import dev.capstan.cluster.DiscoveryCache;
+import dev.capstan.health.AppliedVersion;
 import dev.capstan.plan.ApplyOrder;
 import dev.capstan.plan.ObjectRef;
 import dev.capstan.plan.Ownership;
 import dev.capstan.plan.Plan;
 import dev.capstan.plan.PlanEntry;
+import dev.capstan.plan.Wave;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -17,16 +19,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Server-side apply of a plan's changed objects, in two stages: CRDs and Namespaces
- * first (then waiting until they are Established / Active), then everything else in
- * the plan's order. Before anything is mutated the server validates the change set with
- * a dry-run; objects that need a Namespace or CRD created by this same sync can only be
- * validated after stage one, as in Argo CD.
+ * Server-side apply of a plan's changed objects, as two verbs the engine calls in turn:
+ * {@link #dryRun} validates the whole change set before anything is mutated, and
+ * {@link #applyWave} applies one wave in two stages (CRDs and Namespaces first, awaited
+ * until Established / Active, then everything else in the plan's order). What happens
+ * between waves (the health gate) is the engine's business, not the applier's.
  */
 public final class Applier {
 
@@ -50,26 +53,15 @@ public final class Applier {
     }
 
     /**
-     * Applies the creates and updates of {@code plan}, wave by wave, recording into
-     * {@code changes} (still filled when it throws): the whole change set is dry-run first;
-     * each wave applies its CRDs and Namespaces (waiting until they are Established /
-     * Active), then the rest in order; then {@code gate} decides whether the next wave may
-     * start. Unchanged and conflicting objects are recorded too.
+     * Validates the whole change set with a server-side dry-run before anything is mutated:
+     * one invalid object and nothing is applied. Objects whose Namespace or kind this same
+     * sync creates cannot be validated yet; {@link #applyWave} dry-runs them once stage one
+     * of their wave made them servable (as Argo CD does).
+     *
+     * @throws ApplyException naming every object that failed, the others recorded as skipped
      */
-    public void applyInto(String app, Plan plan, WaveGate gate, ChangeSet changes) throws ApplyException, WaveGate.GateFailure {
-        List<PlanEntry> changed = new ArrayList<>();
-        java.util.TreeMap<Integer, List<PlanEntry>> waves = new java.util.TreeMap<>();
-        for (PlanEntry e : plan.entries()) {
-            switch (e.kind()) {
-                case UNCHANGED -> changes.add(new Change(e.ref(), Action.UNCHANGED, ""));
-                case CONFLICT -> changes.add(new Change(e.ref(), Action.SKIPPED, e.note()));
-                case CREATE, UPDATE -> changed.add(e);
-                default -> { }
-            }
-            if (e.isOwnDesired()) {
-                waves.computeIfAbsent(e.desired().wave(), w -> new ArrayList<>()).add(e);
-            }
-        }
+    public DryRun dryRun(String app, Plan plan) throws ApplyException {
+        List<PlanEntry> changed = plan.entries().stream().filter(PlanEntry::changes).toList();
         Set<String> newNamespaces = new HashSet<>();
         changed.stream().filter(e -> ApplyOrder.isStageOne(e.ref()) && e.ref().kind().equals("Namespace"))
                 .forEach(e -> newNamespaces.add(e.ref().name()));
@@ -83,49 +75,54 @@ public final class Applier {
                 validateLater.add(e.ref());
             }
         }
-
-        Map<ObjectRef, Boolean> exists = new java.util.concurrent.ConcurrentHashMap<>();
-        Map<ObjectRef, AppliedVersion> applied = new java.util.concurrent.ConcurrentHashMap<>();
-        dryRun(app, validateNow, exists, changes, false);
-        boolean anyApplied = false;
-        for (Map.Entry<Integer, List<PlanEntry>> wave : waves.entrySet()) {
-            List<PlanEntry> stageOne = new ArrayList<>();
-            List<PlanEntry> stageTwo = new ArrayList<>();
-            for (PlanEntry e : wave.getValue()) {
-                if (e.changes()) {
-                    (ApplyOrder.isStageOne(e.ref()) ? stageOne : stageTwo).add(e);
-                }
-            }
-            applyAll(stageOne, exists, changes, applied);
-            if (!stageOne.isEmpty()) {
-                waitForStageOne(stageOne);
-            }
-            List<PlanEntry> deferred = stageTwo.stream().filter(e -> validateLater.contains(e.ref())).toList();
-            if (stageOne.stream().anyMatch(e -> e.ref().kind().equals("CustomResourceDefinition")) || !deferred.isEmpty()) {
-                discovery.refresh();
-            }
-            dryRun(app, deferred, exists, changes, true);
-            applyAll(stageTwo, exists, changes, applied);
-            anyApplied |= !stageOne.isEmpty() || !stageTwo.isEmpty();
-            gate.passed(wave.getKey(), wave.getValue(), anyApplied, applied);
-        }
+        Map<ObjectRef, Boolean> exists = new ConcurrentHashMap<>();
+        validate(app, validateNow, exists, new ChangeSet(), false);
+        return new DryRun(exists, validateLater);
     }
 
-    /** Validates every entry with a server-side dry-run; all failures are reported together. */
+    /**
+     * Applies the creates and updates of one wave: its CRDs and Namespaces first (waiting
+     * until they are Established / Active), then the dry-run of what had to wait for them,
+     * then the rest in order. Stops at the first failure.
+     *
+     * @throws ApplyException naming the object that failed; its changes hold what this wave applied before
+     */
+    public WaveResult applyWave(String app, Wave wave, DryRun dryRun) throws ApplyException {
+        ChangeSet changes = new ChangeSet();
+        Map<ObjectRef, Boolean> exists = new ConcurrentHashMap<>(dryRun.exists());
+        Map<ObjectRef, AppliedVersion> applied = new ConcurrentHashMap<>();
+        List<PlanEntry> stageOne = new ArrayList<>();
+        List<PlanEntry> stageTwo = new ArrayList<>();
+        for (PlanEntry e : wave.changed()) {
+            (ApplyOrder.isStageOne(e.ref()) ? stageOne : stageTwo).add(e);
+        }
+        applyAll(stageOne, exists, changes, applied);
+        waitForStageOne(stageOne, changes);
+        List<PlanEntry> deferred = stageTwo.stream().filter(e -> dryRun.deferred().contains(e.ref())).toList();
+        if (stageOne.stream().anyMatch(e -> e.ref().kind().equals("CustomResourceDefinition")) || !deferred.isEmpty()) {
+            discovery.refresh();
+        }
+        validate(app, deferred, exists, changes, true);
+        applyAll(stageTwo, exists, changes, applied);
+        return new WaveResult(changes, applied);
+    }
+
     /**
      * Validates every entry with a server-side dry-run (in parallel); all failures are
-     * reported together, in plan order.
+     * reported together, in plan order, and the others recorded as skipped.
      *
      * @param justServed the entries' kinds or namespaces were created by this sync: a CRD's
      *     endpoint can answer 404 for a moment after it reports Established, so retry those
      */
-    private void dryRun(String app, List<PlanEntry> entries, Map<ObjectRef, Boolean> exists, ChangeSet changes,
-                        boolean justServed) throws ApplyException {
+    private void validate(String app, List<PlanEntry> entries, Map<ObjectRef, Boolean> exists, ChangeSet changes,
+                          boolean justServed) throws ApplyException {
         List<String> problems = inParallel(entries, e -> validate(app, e, exists, justServed));
         List<String> failures = new ArrayList<>();
+        List<ObjectRef> failed = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             if (problems.get(i) != null) {
                 failures.add(entries.get(i).desired().describe() + ": " + problems.get(i));
+                failed.add(entries.get(i).ref());
             }
         }
         if (!failures.isEmpty()) {
@@ -134,7 +131,7 @@ public final class Applier {
                 changes.add(problems.get(i) != null ? new Change(e.ref(), Action.FAILED, problems.get(i))
                         : new Change(e.ref(), Action.SKIPPED, "not applied: the change set failed validation"));
             }
-            throw new ApplyException(String.join("; ", failures), changes);
+            throw new ApplyException(String.join("; ", failures), changes, failed.size() == 1 ? failed.get(0) : null);
         }
     }
 
@@ -183,7 +180,8 @@ public final class Applier {
                 }
             }
             if (failedAt >= 0) {
-                throw new ApplyException(batch.get(failedAt).desired().describe() + ": " + results.get(failedAt).message(), changes);
+                throw new ApplyException(batch.get(failedAt).desired().describe() + ": " + results.get(failedAt).message(), changes,
+                        batch.get(failedAt).ref());
             }
             i = j;
         }
@@ -250,7 +248,7 @@ public final class Applier {
         return options.force() ? applicable.forceConflicts().serverSideApply() : applicable.serverSideApply();
     }
 
-    private void waitForStageOne(List<PlanEntry> stageOne) throws ApplyException {
+    private void waitForStageOne(List<PlanEntry> stageOne, ChangeSet changes) throws ApplyException {
         for (PlanEntry e : stageOne) {
             ObjectRef ref = e.ref();
             boolean isCrd = ref.kind().equals("CustomResourceDefinition");
@@ -259,7 +257,7 @@ public final class Applier {
                         options.stageTimeout().toMillis(), TimeUnit.MILLISECONDS);
             } catch (KubernetesClientException | MissingKindException | IllegalStateException ex) {
                 throw new ApplyException(e.desired().describe() + ": not " + (isCrd ? "Established" : "Active") + " within "
-                        + options.stageTimeout().toSeconds() + "s", null);
+                        + options.stageTimeout().toSeconds() + "s", changes, ref);
             }
         }
     }

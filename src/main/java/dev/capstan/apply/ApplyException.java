@@ -1,15 +1,28 @@
 package dev.capstan.apply;
 
-/** Applying failed; the message starts with the object(s) at fault, and {@link #changes()} holds what was done before. */
+import dev.capstan.plan.ObjectRef;
+import java.util.Optional;
+
+/**
+ * Applying failed. The message starts with the object at fault, {@link #object()} names
+ * it (empty when several failed a dry-run together), and {@link #changes()} holds what was
+ * done before and the failures themselves.
+ */
 public final class ApplyException extends Exception {
     private final transient ChangeSet changes;
+    private final transient ObjectRef object;
 
-    public ApplyException(String message, ChangeSet changes) {
+    public ApplyException(String message, ChangeSet changes, ObjectRef object) {
         super(message);
-        this.changes = changes;
+        this.changes = changes == null ? new ChangeSet() : changes;
+        this.object = object;
     }
 
     public ChangeSet changes() {
         return changes;
+    }
+
+    public Optional<ObjectRef> object() {
+        return Optional.ofNullable(object);
     }
 }

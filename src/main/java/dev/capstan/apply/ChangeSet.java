@@ -1,5 +1,7 @@
 package dev.capstan.apply;
 
+import dev.capstan.plan.Plan;
+import dev.capstan.plan.PlanEntry;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -10,6 +12,19 @@ import java.util.Map;
 public final class ChangeSet {
 
     private final List<Change> changes = Collections.synchronizedList(new ArrayList<>());
+
+    /** What a plan decides without touching the cluster: unchanged objects, and objects another app owns (skipped). */
+    public static ChangeSet planned(Plan plan) {
+        ChangeSet changes = new ChangeSet();
+        for (PlanEntry e : plan.entries()) {
+            switch (e.kind()) {
+                case UNCHANGED -> changes.add(new Change(e.ref(), Action.UNCHANGED, ""));
+                case CONFLICT -> changes.add(new Change(e.ref(), Action.SKIPPED, e.note()));
+                default -> { }
+            }
+        }
+        return changes;
+    }
 
     public void add(Change change) {
         changes.add(change);

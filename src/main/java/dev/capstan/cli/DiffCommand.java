@@ -7,7 +7,6 @@ import dev.capstan.plan.DriftReport;
 import dev.capstan.plan.ObjectRef;
 import dev.capstan.render.RenderException;
 import dev.capstan.source.GitSourceException;
-import dev.capstan.sync.DesiredSet;
 import dev.capstan.yaml.YamlException;
 import dev.capstan.yaml.YamlLimits;
 import dev.capstan.yaml.YamlReader;
@@ -91,7 +90,7 @@ final class DiffCommand implements Callable<Integer> {
         String name = app != null ? app : PlanCommand.defaultAppName(source);
         try (KubernetesClient client = kube.client()) {
             ClusterDiscovery discovery = ClusterDiscovery.load(client);
-            List<DesiredObject> desired = DesiredSet.of(name, source.render(source.options(discovery)));
+            List<DesiredObject> desired = source.desired(name, source.builder(discovery)).objects();
             int drifted = 0;
             try (LiveCache cache = new LiveCache(client, () -> discovery)) {
                 for (DesiredObject d : desired) {

@@ -3,15 +3,14 @@ package dev.capstan.cli;
 import dev.capstan.apply.InventoryStore;
 import dev.capstan.cluster.ClusterDiscovery;
 import dev.capstan.cluster.LiveCache;
+import dev.capstan.engine.DesiredState;
 import dev.capstan.plan.DesiredObject;
 import dev.capstan.plan.Inventory;
 import dev.capstan.plan.Plan;
 import dev.capstan.plan.PlanEntry;
 import dev.capstan.plan.Planner;
-import dev.capstan.render.ManifestSet;
 import dev.capstan.render.RenderException;
 import dev.capstan.source.GitSourceException;
-import dev.capstan.sync.DesiredSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
@@ -59,9 +58,9 @@ final class PlanCommand implements Callable<Integer> {
         String name = appName();
         try (KubernetesClient client = kube.client()) {
             ClusterDiscovery discovery = ClusterDiscovery.load(client);
-            ManifestSet set = source.render(source.options(discovery));
-            set.warnings().forEach(err::println);
-            List<DesiredObject> desired = DesiredSet.of(name, set);
+            DesiredState state = source.desired(name, source.builder(discovery));
+            state.warnings().forEach(err::println);
+            List<DesiredObject> desired = state.objects();
             Inventory previous = new InventoryStore(client, agentNamespace).read(name);
             Plan plan;
             try (LiveCache cache = new LiveCache(client, () -> discovery)) {

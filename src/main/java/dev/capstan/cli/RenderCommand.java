@@ -50,7 +50,7 @@ final class RenderCommand implements Callable<Integer> {
                     discovery = ClusterDiscovery.load(client);
                 }
             }
-            ManifestSet set = source.render(source.options(discovery));
+            ManifestSet set = source.render(source.builder(discovery));
             set.warnings().forEach(err::println);
             out.print(new YamlWriter().writeAll(set.manifests().stream().map(Manifest::object).toList()));
             out.flush();

@@ -8,7 +8,7 @@ import dev.capstan.config.Durations;
 import dev.capstan.config.Secrets;
 import dev.capstan.apply.Applier;
 import dev.capstan.source.GitSourceException;
-import dev.capstan.sync.Agent;
+import dev.capstan.agent.Agent;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.concurrent.CountDownLatch;

@@ -1,21 +1,19 @@
 package dev.capstan.cli;
 
 import dev.capstan.cluster.ClusterDiscovery;
+import dev.capstan.engine.DesiredState;
+import dev.capstan.engine.DesiredStateBuilder;
 import dev.capstan.render.ApiVersionPolicy;
-import dev.capstan.render.KindScopes;
+import dev.capstan.render.FileTree;
 import dev.capstan.render.KubeVersion;
 import dev.capstan.render.ManifestSet;
-import dev.capstan.render.PlainRenderer;
 import dev.capstan.render.Problem;
-import dev.capstan.render.RemovedApis;
 import dev.capstan.render.RenderException;
 import dev.capstan.render.RenderOptions;
-import dev.capstan.render.ServedApiPolicy;
 import dev.capstan.source.GitCredentials;
 import dev.capstan.source.GitSource;
 import dev.capstan.source.GitSourceException;
 import dev.capstan.source.LocalDirectoryTree;
-import dev.capstan.source.Snapshot;
 import dev.capstan.yaml.YamlLimits;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,35 +75,42 @@ final class SourceOptions {
         return (dir == null) == (repo == null) ? "give either a DIR or --repo URL" : null;
     }
 
-    /** Render options from the flags (offline API judgement unless a discovery is given). */
-    RenderOptions options(ClusterDiscovery discovery) {
+    /** The one desired-state builder, from the flags (offline API judgement unless a discovery is given). */
+    DesiredStateBuilder builder(ClusterDiscovery discovery) {
         YamlLimits limits = YamlLimits.defaults().withMaxFileBytes(maxFileBytes).withMaxDocuments(maxDocuments);
         RenderOptions options = RenderOptions.defaults().withLimits(limits).withDefaultNamespace(namespace);
         if (kubeVersion != null) {
             options = options.withApiPolicy(ApiVersionPolicy.offline(KubeVersion.parse(kubeVersion)));
         }
-        if (discovery != null) {
-            options = options.withApiPolicy(new ServedApiPolicy(RemovedApis.builtIn(), discovery::serves))
-                    .withScopes(discovery.or(KindScopes.BUILT_IN));
-        }
-        return options;
+        return new DesiredStateBuilder(options, discovery == null ? null : () -> discovery);
     }
 
-    /** Renders the directory or repository. */
-    ManifestSet render(RenderOptions options) throws RenderException, GitSourceException, IOException {
+    /** The rendered manifests of the directory or repository. */
+    ManifestSet render(DesiredStateBuilder builder) throws RenderException, GitSourceException, IOException {
+        return withTree((tree, treePath) -> builder.manifests(tree, treePath, namespace));
+    }
+
+    /** The desired objects of the directory or repository, as the agent would apply them for {@code app}. */
+    DesiredState desired(String app, DesiredStateBuilder builder) throws RenderException, GitSourceException, IOException {
+        return withTree((tree, treePath) -> builder.desired(app, tree, treePath, namespace));
+    }
+
+    private interface TreeWork<T> {
+        T apply(FileTree tree, String path) throws RenderException;
+    }
+
+    private <T> T withTree(TreeWork<T> work) throws RenderException, GitSourceException, IOException {
         if (dir != null) {
             if (!Files.isDirectory(dir)) {
                 throw new RenderException(List.of(Problem.error(dir.toString(), 0, "", "not a directory")));
             }
-            return new PlainRenderer(options).render(new LocalDirectoryTree(dir), "");
+            return work.apply(new LocalDirectoryTree(dir), "");
         }
         Path cache = Files.createTempDirectory("capstan-render");
-        GitCredentials credentials = passwordFile != null || passwordEnv != null
-                ? GitCredentials.of(username, passwordFile, passwordEnv, System.getenv()) : GitCredentials.none();
-        credentials = credentials.withSsh(sshKeyFile, knownHostsFile);
+        GitCredentials credentials = GitCredentials.from(username, passwordFile, passwordEnv, sshKeyFile, knownHostsFile,
+                System.getenv());
         try (GitSource source = new GitSource(repo, ref, credentials, cache, 60, (op, ok, nanos) -> { })) {
-            Snapshot snapshot = source.sync();
-            return new PlainRenderer(options).render(snapshot, path);
+            return work.apply(source.sync(), path);
         } finally {
             try (Stream<Path> paths = Files.walk(cache)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

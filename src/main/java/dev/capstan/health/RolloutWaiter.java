@@ -1,6 +1,6 @@
 package dev.capstan.health;
 
-import dev.capstan.apply.AppliedVersion;
+import dev.capstan.health.AppliedVersion;
 import dev.capstan.cluster.LiveCache;
 import dev.capstan.plan.ObjectRef;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package dev.capstan.http;
 
-import dev.capstan.sync.AppStatus;
 import java.util.Collection;
 import java.util.Map;
 
@@ -9,9 +8,9 @@ final class StatusPage {
     private StatusPage() {
     }
 
-    static String render(Collection<AppStatus> statuses) {
+    static String render(Collection<? extends ApplicationView> statuses) {
         StringBuilder rows = new StringBuilder();
-        for (AppStatus s : statuses) {
+        for (ApplicationView s : statuses) {
             Map<String, Object> j = s.toJson();
             Object rev = j.get("revision") instanceof Map<?, ?> r ? r.get("shortSha") + " " + r.get("subject") : "";
             rows.append("<tr><td><a href=\"/api/v1/applications/").append(esc(s.name())).append("\">").append(esc(s.name()))

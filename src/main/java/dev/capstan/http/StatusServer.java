@@ -1,7 +1,6 @@
 package dev.capstan.http;
 
 import dev.capstan.metrics.CapstanMetrics;
-import dev.capstan.sync.AppStatus;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson3;
@@ -29,9 +28,9 @@ public final class StatusServer implements AutoCloseable {
      * @param token the sync API's bearer token (empty: sync API refuses every request)
      * @param sync triggers a reconcile of the named app
      */
-    public StatusServer(String host, int port, List<AppStatus> statuses, BooleanSupplier ready, CapstanMetrics metrics,
+    public StatusServer(String host, int port, List<? extends ApplicationView> statuses, BooleanSupplier ready, CapstanMetrics metrics,
                         Supplier<Optional<String>> token, Consumer<String> sync, Webhooks webhooks) {
-        Map<String, AppStatus> byName = new java.util.LinkedHashMap<>();
+        Map<String, ApplicationView> byName = new java.util.LinkedHashMap<>();
         statuses.forEach(s -> byName.put(s.name(), s));
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson3(JsonMapper.builder().build(), false));
@@ -44,9 +43,9 @@ public final class StatusServer implements AutoCloseable {
                 ctx.status(ok ? 200 : 503).result(ok ? "ok" : "not ready: caches not synced");
             });
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-            cfg.routes.get("/api/v1/applications", ctx -> ctx.json(byName.values().stream().map(AppStatus::toJson).toList()));
+            cfg.routes.get("/api/v1/applications", ctx -> ctx.json(byName.values().stream().map(ApplicationView::toJson).toList()));
             cfg.routes.get("/api/v1/applications/{name}", ctx -> {
-                AppStatus s = byName.get(ctx.pathParam("name"));
+                ApplicationView s = byName.get(ctx.pathParam("name"));
                 if (s == null) {
                     notFound(ctx);
                     return;

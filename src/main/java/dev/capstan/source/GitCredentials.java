@@ -42,6 +42,17 @@ public final class GitCredentials {
                 null, null);
     }
 
+    /**
+     * The one way credentials are built, from the agent's {@code repo.auth} and from the
+     * CLI's flags alike: HTTPS when a password file or variable is given, SSH key and
+     * known_hosts when given (null for each: the defaults).
+     */
+    public static GitCredentials from(String username, String passwordFile, String passwordEnv, String sshKeyFile,
+                                      String knownHostsFile, Map<String, String> env) {
+        GitCredentials https = passwordFile != null || passwordEnv != null ? of(username, passwordFile, passwordEnv, env) : none();
+        return https.withSsh(sshKeyFile, knownHostsFile);
+    }
+
     /** The same credentials plus an SSH private key and the known_hosts file that vouches for the server (either may be null). */
     public GitCredentials withSsh(String keyFile, String knownHosts) {
         return new GitCredentials(username, passwordFile, passwordEnv, env, keyFile, knownHosts);

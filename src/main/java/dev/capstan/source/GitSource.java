@@ -38,7 +38,7 @@ import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
  * stays available, so the agent keeps serving what it last knew.
  * <p>Not thread-safe by design: each application reconciles on one thread at a time.
  */
-public final class GitSource implements AutoCloseable {
+public final class GitSource implements RevisionSource, AutoCloseable {
 
     private static final Pattern FULL_SHA = Pattern.compile("[0-9a-f]{40}");
     private static final String FETCHED = "refs/capstan/fetched";
@@ -81,6 +81,7 @@ public final class GitSource implements AutoCloseable {
     }
 
     /** Resolves the ref, fetches if it points at a commit not yet here, and returns its files. */
+    @Override
     public synchronized Snapshot sync() throws GitSourceException {
         RemoteRef resolved = resolveRemote();
         if (last != null && last.revision().sha().equals(resolved.sha())) {
@@ -178,6 +179,7 @@ public final class GitSource implements AutoCloseable {
      * The files of a commit this repository had before (a rollback target): from the
      * local object store, fetched by SHA when the store no longer has it.
      */
+    @Override
     public synchronized Snapshot snapshotAt(String sha) throws GitSourceException {
         if (!FULL_SHA.matcher(sha).matches()) {
             throw new GitSourceException("\"" + sha + "\" is not a full commit SHA");

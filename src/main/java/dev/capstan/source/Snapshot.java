@@ -17,7 +17,7 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  * The files of one commit, read straight from Git's object store: no working tree is
  * checked out, so nothing on disk can drift from the commit and no checkout cost is paid.
  */
-public final class Snapshot implements FileTree {
+public final class Snapshot implements RevisionTree {
 
     private final Repository repo;
     private final RevTree tree;
@@ -31,6 +31,7 @@ public final class Snapshot implements FileTree {
         this.source = source;
     }
 
+    @Override
     public Revision revision() {
         return revision;
     }

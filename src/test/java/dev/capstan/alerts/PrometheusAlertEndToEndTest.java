@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.capstan.config.AgentConfig;
 import dev.capstan.config.ConfigLoader;
-import dev.capstan.sync.Agent;
+import dev.capstan.agent.Agent;
 import dev.capstan.testkit.GitRemote;
 import dev.capstan.testkit.HttpJson;
 import dev.capstan.testkit.KubeControlPlane;

@@ -2,8 +2,8 @@ package dev.capstan.bench;
 
 import dev.capstan.config.AgentConfig;
 import dev.capstan.config.ConfigLoader;
-import dev.capstan.sync.Agent;
-import dev.capstan.sync.AppStatus;
+import dev.capstan.agent.Agent;
+import dev.capstan.agent.AppStatus;
 import dev.capstan.testkit.GitRemote;
 import dev.capstan.testkit.KubeControlPlane;
 import dev.capstan.testkit.RequestLog;
@@ -39,7 +39,7 @@ public final class DriftBench {
                 try (KubernetesClient agentClient = cp.newClient(log);
                      Agent agent = new Agent(config(tmp, remote, ns, selfHeal), agentClient, Map.of()).start()) {
                     AppStatus status = agent.statuses().get(0);
-                    while (status.historySize() < 1 || status.syncStatus() != dev.capstan.sync.SyncStatus.Synced) {
+                    while (status.historySize() < 1 || status.syncStatus() != dev.capstan.agent.SyncStatus.Synced) {
                         Thread.sleep(20);
                     }
                     if (!selfHeal) {
@@ -71,7 +71,7 @@ public final class DriftBench {
                                 cm.getData().put("color", "blue");
                                 return cm;
                             });
-                            while (status.syncStatus() != dev.capstan.sync.SyncStatus.Synced) {
+                            while (status.syncStatus() != dev.capstan.agent.SyncStatus.Synced) {
                                 Thread.sleep(2);
                             }
                         }

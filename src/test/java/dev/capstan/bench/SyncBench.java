@@ -2,8 +2,8 @@ package dev.capstan.bench;
 
 import dev.capstan.config.AgentConfig;
 import dev.capstan.config.ConfigLoader;
-import dev.capstan.sync.Agent;
-import dev.capstan.sync.AppStatus;
+import dev.capstan.agent.Agent;
+import dev.capstan.agent.AppStatus;
 import dev.capstan.testkit.GitRemote;
 import dev.capstan.testkit.KubeControlPlane;
 import dev.capstan.testkit.RequestLog;
@@ -94,7 +94,7 @@ public final class SyncBench {
     }
 
     private static void waitForSyncs(AppStatus status, int n) throws InterruptedException {
-        while (status.historySize() < n || status.phase() == dev.capstan.sync.Phase.Syncing) {
+        while (status.historySize() < n || status.phase() == dev.capstan.agent.Phase.Syncing) {
             Thread.sleep(50);
         }
     }

@@ -7,7 +7,7 @@ import dev.capstan.plan.DesiredObject;
 import dev.capstan.render.PlainRenderer;
 import dev.capstan.render.RenderOptions;
 import dev.capstan.source.LocalDirectoryTree;
-import dev.capstan.sync.DesiredSet;
+import dev.capstan.engine.DesiredSet;
 import dev.capstan.testkit.KubeControlPlane;
 import dev.capstan.testkit.KubeTest;
 import dev.capstan.testkit.TestNamespace;

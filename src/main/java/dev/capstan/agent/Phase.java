@@ -1,4 +1,4 @@
-package dev.capstan.sync;
+package dev.capstan.agent;
 
 /** Where an application's sync loop is. */
 public enum Phase {

@@ -1,4 +1,4 @@
-package dev.capstan.sync;
+package dev.capstan.agent;
 
 /** Whether the live objects match Git (Argo CD's meaning). */
 public enum SyncStatus {

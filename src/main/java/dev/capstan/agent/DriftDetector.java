@@ -1,9 +1,7 @@
-package dev.capstan.sync;
+package dev.capstan.agent;
 
-import dev.capstan.cluster.EventRecorder;
 import dev.capstan.cluster.LiveCache;
 import dev.capstan.config.ApplicationSpec;
-import dev.capstan.metrics.CapstanMetrics;
 import dev.capstan.plan.DesiredObject;
 import dev.capstan.plan.DriftReport;
 import dev.capstan.plan.ObjectRef;
@@ -22,10 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sees drift the moment it happens: every watch event on a managed object re-diffs that
- * object (debounced) against what the last sync applied, and status, metrics and a
- * Kubernetes Event follow at once. With self-heal on, a drifted object is handed to its
- * app's sync loop to be re-applied, with backoff when something keeps fighting it. No API
- * request is made while nothing drifts.
+ * object (debounced) against what the last sync applied and publishes the report to the
+ * {@link StatusRecorder} (status, metrics and a Kubernetes Event follow there). With
+ * self-heal on, a drifted object is handed to its app's sync loop to be re-applied, with
+ * backoff when something keeps fighting it. No API request is made while nothing drifts.
  */
 final class DriftDetector implements AutoCloseable {
 
@@ -38,7 +36,7 @@ final class DriftDetector implements AutoCloseable {
     private static final int FREE_HEALS = 3;
     private static final String SELF_HEAL = "capstan.dev/self-heal";
 
-    private record Tracked(ApplicationSpec spec, AppStatus status, Map<ObjectRef, DesiredObject> desired) {
+    private record Tracked(ApplicationSpec spec, Map<ObjectRef, DesiredObject> desired) {
     }
 
     /** Self-heal attempts of one object, for backoff. */
@@ -46,8 +44,7 @@ final class DriftDetector implements AutoCloseable {
     }
 
     private final LiveCache cache;
-    private final CapstanMetrics metrics;
-    private final EventRecorder events;
+    private final StatusRecorder recorder;
     private final BiConsumer<String, ObjectRef> heal;
     private final Clock clock;
     private final YamlWriter yaml = new YamlWriter();
@@ -62,21 +59,19 @@ final class DriftDetector implements AutoCloseable {
     private final LiveCache.Listener listener = this::changed;
 
     /** @param heal asks the app's sync loop to re-apply one object (app name, ref) */
-    DriftDetector(LiveCache cache, CapstanMetrics metrics, EventRecorder events, BiConsumer<String, ObjectRef> heal, Clock clock) {
+    DriftDetector(LiveCache cache, StatusRecorder recorder, BiConsumer<String, ObjectRef> heal, Clock clock) {
         this.cache = cache;
-        this.metrics = metrics;
-        this.events = events;
+        this.recorder = recorder;
         this.heal = heal;
         this.clock = clock;
         cache.addListener(listener);
     }
 
     /** After a sync: the objects Git wants now; earlier drift is forgotten (the sync settled it). */
-    void track(ApplicationSpec spec, AppStatus status, List<DesiredObject> desired) {
+    void track(ApplicationSpec spec, List<DesiredObject> desired) {
         Map<ObjectRef, DesiredObject> byRef = new ConcurrentHashMap<>();
         desired.forEach(d -> byRef.put(d.ref(), d));
-        apps.put(spec.name(), new Tracked(spec, status, byRef));
-        status.clearDrift();
+        apps.put(spec.name(), new Tracked(spec, byRef));
     }
 
     /** Self-heal is re-applying {@code ref}: the next in-sync observation counts as a correction. */
@@ -106,27 +101,15 @@ final class DriftDetector implements AutoCloseable {
     private void check(String app, ObjectRef ref) {
         pending.remove(app + "|" + ref);
         Tracked t = apps.get(app);
-        if (t == null || t.status().phase() == Phase.Syncing || !t.desired().containsKey(ref)) {
+        if (t == null || recorder.syncing(app) || !t.desired().containsKey(ref)) {
             return; // a sync in progress settles its objects itself, then tracks them again
         }
         DesiredObject d = t.desired().get(ref);
         DriftReport report = DriftReport.of(ref, d.body(), cache.find(d.apiVersion(), ref).orElse(null),
                 t.spec().ignoredFor(ref), yaml::write);
-        boolean was = t.status().drift(report, clock.instant());
-        metrics.resources(app, t.status().inSync(), t.status().outOfSync(), t.status().missing());
-        metrics.appInfo(app, t.status().revision() == null ? "" : t.status().revision().shortSha(),
-                t.status().syncStatus().name(), t.status().healthStatus().name());
-        if (!report.inSync() && !was) {
-            metrics.driftDetected(app, ref.kind());
-            String what = report.missing() ? "deleted" : "changed " + String.join(", ", report.paths());
-            LOG.warn("app={}: drift: {} {}", app, ref, what);
-            events.record(d.apiVersion(), ref, "Warning", "DriftDetected", "capstan app " + app + ": live object differs from Git: " + what);
-        } else if (report.inSync() && was) {
-            if (healing.containsKey(ref)) {
-                metrics.driftCorrected(app, ref.kind());
-                events.record(d.apiVersion(), ref, "Normal", "DriftCorrected", "capstan app " + app + ": re-applied from Git");
-                LOG.info("app={}: drift corrected: {}", app, ref);
-            }
+        boolean was = recorder.drift(app, d.apiVersion(), report);
+        if (report.inSync() && was && healing.containsKey(ref)) {
+            recorder.corrected(app, d.apiVersion(), ref);
         }
         if (!report.inSync() && t.spec().sync().selfHeal() && !optedOut(d)) {
             Attempts a = healing.get(ref);

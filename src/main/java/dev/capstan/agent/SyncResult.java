@@ -1,8 +1,9 @@
-package dev.capstan.sync;
+package dev.capstan.agent;
 
 import dev.capstan.apply.ChangeSet;
 import dev.capstan.health.HealthReport;
 import dev.capstan.source.Revision;
+import dev.capstan.engine.Reason;
 import java.time.Duration;
 
 /**

@@ -1,4 +1,4 @@
-package dev.capstan.sync;
+package dev.capstan.agent;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.capstan.sync;
+package dev.capstan.engine;
 
 import dev.capstan.plan.ApplyOrder;
 import dev.capstan.plan.DesiredObject;

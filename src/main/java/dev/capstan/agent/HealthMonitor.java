@@ -1,9 +1,7 @@
-package dev.capstan.sync;
+package dev.capstan.agent;
 
 import dev.capstan.cluster.LiveCache;
-import dev.capstan.health.HealthReport;
 import dev.capstan.health.RolloutWaiter;
-import dev.capstan.metrics.CapstanMetrics;
 import dev.capstan.plan.ObjectRef;
 import java.util.List;
 import java.util.Map;
@@ -16,17 +14,18 @@ import java.util.concurrent.TimeUnit;
 /**
  * Keeps each application's health current between syncs: when the watch reports a change
  * to one of its objects (a pod crash-loops an hour after the rollout), the app's health is
- * re-assessed from the cache, debounced, and status and metrics follow. No API requests.
+ * re-assessed from the cache, debounced, and published to the {@link StatusRecorder}. No
+ * API requests.
  */
 final class HealthMonitor implements AutoCloseable {
 
     private static final long DEBOUNCE_MILLIS = 300;
 
-    private record Watched(AppStatus status, List<RolloutWaiter.Target> targets, Set<ObjectRef> refs) {
+    private record Watched(List<RolloutWaiter.Target> targets, Set<ObjectRef> refs) {
     }
 
     private final RolloutWaiter waiter;
-    private final CapstanMetrics metrics;
+    private final StatusRecorder recorder;
     private final LiveCache cache;
     private final Map<String, Watched> apps = new ConcurrentHashMap<>();
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
@@ -37,18 +36,18 @@ final class HealthMonitor implements AutoCloseable {
     });
     private final LiveCache.Listener listener = this::changed;
 
-    HealthMonitor(LiveCache cache, RolloutWaiter waiter, CapstanMetrics metrics) {
+    HealthMonitor(LiveCache cache, RolloutWaiter waiter, StatusRecorder recorder) {
         this.cache = cache;
         this.waiter = waiter;
-        this.metrics = metrics;
+        this.recorder = recorder;
         cache.addListener(listener);
     }
 
     /** After a sync: these are the app's objects now. */
-    void track(AppStatus status, List<RolloutWaiter.Target> targets) {
+    void track(String app, List<RolloutWaiter.Target> targets) {
         Set<ObjectRef> refs = ConcurrentHashMap.newKeySet();
         targets.forEach(t -> refs.add(t.ref()));
-        apps.put(status.name(), new Watched(status, List.copyOf(targets), refs));
+        apps.put(app, new Watched(List.copyOf(targets), refs));
     }
 
     private void changed(String apiVersion, ObjectRef ref, boolean deleted) {
@@ -62,15 +61,10 @@ final class HealthMonitor implements AutoCloseable {
     private void reassess(String app) {
         pending.remove(app);
         Watched w = apps.get(app);
-        if (w == null || w.status().phase() == Phase.Syncing) {
+        if (w == null || recorder.syncing(app)) {
             return; // the sync in progress records health itself
         }
-        HealthReport report = waiter.assess(w.targets());
-        w.status().health(report);
-        metrics.appHealth(app, report.worst().name());
-        metrics.objectHealth(app, report.objects());
-        metrics.appInfo(app, w.status().revision() == null ? "" : w.status().revision().shortSha(),
-                w.status().syncStatus().name(), report.worst().name());
+        recorder.health(app, waiter.assess(w.targets()));
     }
 
     @Override

@@ -1,8 +1,9 @@
-package dev.capstan.sync;
+package dev.capstan.agent;
 
 import dev.capstan.apply.Change;
 import dev.capstan.apply.ChangeSet;
 import dev.capstan.config.ApplicationSpec;
+import dev.capstan.engine.Reason;
 import dev.capstan.health.HealthReport;
 import dev.capstan.health.HealthStatus;
 import dev.capstan.health.ObjectHealth;
@@ -17,11 +18,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The live status of one application, written by its sync loop and read by the HTTP
- * API. Synchronized: one writer, many readers. {@link #toJson()} is what
+ * The live status of one application, written only by the {@link StatusRecorder} and
+ * read by the HTTP API through {@link dev.capstan.http.ApplicationView}. Synchronized: one
+ * writer, many readers. {@link #toJson()} is what
  * {@code GET /api/v1/applications/{name}} returns.
  */
-public final class AppStatus {
+public final class AppStatus implements dev.capstan.http.ApplicationView {
 
     private static final int HISTORY = 10;
 
@@ -46,6 +48,7 @@ public final class AppStatus {
         this.spec = spec;
     }
 
+    @Override
     public String name() {
         return spec.name();
     }
@@ -170,6 +173,7 @@ public final class AppStatus {
         return history.size();
     }
 
+    @Override
     public synchronized Map<String, Object> toJson() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("name", spec.name());

@@ -1,6 +1,7 @@
-package dev.capstan.sync;
+package dev.capstan.agent;
 
 import dev.capstan.source.Revision;
+import dev.capstan.engine.Reason;
 import java.time.Duration;
 import java.time.Instant;
 

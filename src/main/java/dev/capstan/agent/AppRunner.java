@@ -1,5 +1,7 @@
-package dev.capstan.sync;
+package dev.capstan.agent;
 
+import dev.capstan.engine.Reconciler;
+import dev.capstan.engine.SyncOutcome;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -12,13 +14,14 @@ import org.slf4j.LoggerFactory;
  * {@link #trigger()}, and after a failure again with exponential backoff (5s doubling,
  * capped at the interval). A failing or slow app never holds up the others.
  */
-public final class AppRunner implements AutoCloseable {
+final class AppRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AppRunner.class);
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(5);
 
     private final String name;
     private final Reconciler reconciler;
+    private final StatusRecorder recorder;
     private final Duration interval;
     private final BlockingQueue<Boolean> triggers = new ArrayBlockingQueue<>(1);
     private final java.util.Set<dev.capstan.plan.ObjectRef> heals = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -27,26 +30,27 @@ public final class AppRunner implements AutoCloseable {
     private volatile boolean running = true;
     private int failures;
 
-    public AppRunner(String name, Reconciler reconciler, Duration interval) {
-        this.name = name;
+    AppRunner(Reconciler reconciler, StatusRecorder recorder, Duration interval) {
+        this.name = reconciler.app();
         this.reconciler = reconciler;
+        this.recorder = recorder;
         this.interval = interval;
         this.thread = new Thread(this::loop, "sync-" + name);
         this.thread.setDaemon(true);
     }
 
-    public void start() {
+    void start() {
         thread.start();
     }
 
     /** Asks for a reconcile now; a trigger while one is already pending is merged into it. */
-    public void trigger() {
+    void trigger() {
         triggers.offer(Boolean.TRUE);
         wake.release();
     }
 
     /** Asks for one drifted object to be re-applied (self-heal), between full reconciles. */
-    public void heal(dev.capstan.plan.ObjectRef ref) {
+    void heal(dev.capstan.plan.ObjectRef ref) {
         heals.add(ref);
         wake.release();
     }
@@ -56,8 +60,9 @@ public final class AppRunner implements AutoCloseable {
         while (running) {
             try {
                 heals.clear(); // a full reconcile re-applies whatever drifted
-                boolean ok = reconciler.reconcile(manual);
-                failures = ok ? 0 : failures + 1;
+                SyncOutcome outcome = reconciler.reconcile(manual);
+                recorder.finished(name, outcome);
+                failures = outcome.succeeded() ? 0 : failures + 1;
             } catch (RuntimeException e) {
                 failures++;
                 LOG.error("app={}: reconcile crashed: {}", name, e.toString());
@@ -82,7 +87,7 @@ public final class AppRunner implements AutoCloseable {
                 java.util.Set<dev.capstan.plan.ObjectRef> batch = new java.util.HashSet<>(heals);
                 heals.removeAll(batch);
                 try {
-                    reconciler.heal(batch);
+                    recorder.healed(name, reconciler.heal(batch));
                 } catch (RuntimeException e) {
                     LOG.error("app={}: self-heal crashed: {}", name, e.toString());
                 }

@@ -1,4 +1,4 @@
-package dev.capstan.sync;
+package dev.capstan.agent;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

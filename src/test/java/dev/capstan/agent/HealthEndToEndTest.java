@@ -1,4 +1,4 @@
-package dev.capstan.sync;
+package dev.capstan.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

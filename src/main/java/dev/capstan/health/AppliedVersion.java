@@ -1,4 +1,4 @@
-package dev.capstan.apply;
+package dev.capstan.health;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package dev.capstan.sync;
+package dev.capstan.agent;
 
 import dev.capstan.apply.Applier;
 import dev.capstan.apply.ApplyOptions;
@@ -9,6 +9,9 @@ import dev.capstan.cluster.LiveCache;
 import dev.capstan.config.AgentConfig;
 import dev.capstan.config.ApplicationSpec;
 import dev.capstan.config.Secrets;
+import dev.capstan.engine.DesiredStateBuilder;
+import dev.capstan.engine.EnginePorts;
+import dev.capstan.engine.Reconciler;
 import dev.capstan.health.RolloutWaiter;
 import dev.capstan.http.StatusServer;
 import dev.capstan.metrics.CapstanMetrics;
@@ -32,9 +35,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running agent: one sync loop per application over shared cluster machinery
- * (discovery, live cache, applier, pruner, inventory), plus the HTTP server. Wires
- * everything by hand; {@link #close()} stops it all.
+ * The running agent and its composition root: builds the engine's ports from the cluster
+ * machinery shared by every application (discovery, live cache, applier, pruner,
+ * inventory, rollout waiter), one {@link Reconciler} and sync loop per application, the
+ * one {@link StatusRecorder}, the drift detector and health monitor that publish to it,
+ * leader election, and the HTTP server. Wires everything by hand; {@link #close()} stops it all.
  */
 public final class Agent implements AutoCloseable {
 
@@ -45,46 +50,57 @@ public final class Agent implements AutoCloseable {
     private final LiveCache cache;
     private final HealthMonitor monitor;
     private final DriftDetector drift;
+    private final StatusRecorder recorder;
     private final Map<String, AppRunner> runners = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Reconciler> reconcilers = new LinkedHashMap<>();
     private final KubernetesClient client;
     private java.util.concurrent.CompletableFuture<?> elector;
     private boolean leading;
-    private final List<AppStatus> statuses = new ArrayList<>();
     private final List<GitSource> sources = new ArrayList<>();
     private final StatusServer server;
 
     public Agent(AgentConfig config, KubernetesClient client, Map<String, String> env) throws GitSourceException {
         this.config = config;
+        this.client = client;
         ensureNamespace(client, config.namespace());
         DiscoveryCache discovery = new DiscoveryCache(client);
         this.cache = new LiveCache(client, discovery::current);
         RolloutWaiter waiter = new RolloutWaiter(cache);
-        this.monitor = new HealthMonitor(cache, waiter, metrics);
-        this.drift = new DriftDetector(cache, metrics, new dev.capstan.cluster.EventRecorder(client), this::heal, Clock.systemUTC());
-        Reconciler.Cluster cluster = new Reconciler.Cluster(discovery, cache,
+        this.recorder = new StatusRecorder(config.applications(), metrics, new dev.capstan.cluster.EventRecorder(client),
+                this::follow, Clock.systemUTC());
+        this.monitor = new HealthMonitor(cache, waiter, recorder);
+        this.drift = new DriftDetector(cache, recorder, this::heal, Clock.systemUTC());
+        EnginePorts ports = EngineAdapters.ports(new DesiredStateBuilder(renderOptions(config), discovery::current), cache,
                 new Applier(client, discovery, new ApplyOptions("capstan", config.apply().forceConflicts(),
-                        java.time.Duration.ofSeconds(60), config.apply().parallelism())), new Pruner(client, discovery),
-                new InventoryStore(client, config.namespace()), waiter, monitor, drift);
-        RenderOptions render = RenderOptions.defaults()
-                .withLimits(YamlLimits.defaults().withMaxFileBytes(config.render().maxFileBytes())
-                        .withMaxDocuments(config.render().maxDocuments()))
-                .withApiPolicy(ApiVersionPolicy.offline(config.render().kubeVersion()));
+                        java.time.Duration.ofSeconds(60), config.apply().parallelism())),
+                new Pruner(client, discovery), waiter, new InventoryStore(client, config.namespace()));
         for (ApplicationSpec app : config.applications()) {
-            AppStatus status = new AppStatus(app);
-            GitSource source = new GitSource(app.repo().url(), app.repo().ref(), credentials(app, env),
+            ApplicationSpec.Auth a = app.repo().auth();
+            GitSource source = new GitSource(app.repo().url(), app.repo().ref(),
+                    GitCredentials.from(a.username(), a.passwordFile(), a.passwordEnv(), a.sshKeyFile(), a.knownHostsFile(), env),
                     // one store per app: apps sharing a repository fetch on their own threads, and JGit's
                     // ref locks would make them fail each other
                     config.cacheDir().resolve(app.name()), 60, (op, ok, nanos) -> metrics.gitRequest(app.name(), op, ok, nanos));
             sources.add(source);
-            statuses.add(status);
-            reconcilers.put(app.name(), new Reconciler(app, source, cluster, render, status, metrics, Clock.systemUTC()));
+            reconcilers.put(app.name(), new Reconciler(app, source, ports, recorder.listenerFor(app.name(), drift), Clock.systemUTC()));
         }
-        this.client = client;
-        this.server = new StatusServer("0.0.0.0", config.server().port(), statuses, this::ready, metrics,
+        this.server = new StatusServer("0.0.0.0", config.server().port(), List.copyOf(recorder.statuses()), this::ready, metrics,
                 () -> token(config.server(), env), this::trigger,
                 new dev.capstan.http.Webhooks(config.applications(), () -> secret(config.server().webhookSecretFile(),
                         config.server().webhookSecretEnv(), env)));
+    }
+
+    private static RenderOptions renderOptions(AgentConfig config) {
+        return RenderOptions.defaults()
+                .withLimits(YamlLimits.defaults().withMaxFileBytes(config.render().maxFileBytes())
+                        .withMaxDocuments(config.render().maxDocuments()))
+                .withApiPolicy(ApiVersionPolicy.offline(config.render().kubeVersion()));
+    }
+
+    /** After a sync: the health monitor and the drift detector follow the objects it planned. */
+    private void follow(ApplicationSpec app, List<RolloutWaiter.Target> targets, List<dev.capstan.plan.DesiredObject> desired) {
+        monitor.track(app.name(), targets);
+        drift.track(app, desired);
     }
 
     /** Starts the HTTP server, and every application's loop now or once this replica leads. */
@@ -120,7 +136,7 @@ public final class Agent implements AutoCloseable {
         }
         leading = true;
         reconcilers.forEach((name, reconciler) -> {
-            AppRunner runner = new AppRunner(name, reconciler, configOf(name).sync().interval());
+            AppRunner runner = new AppRunner(reconciler, recorder, configOf(name).sync().interval());
             runners.put(name, runner);
             runner.start();
         });
@@ -152,7 +168,7 @@ public final class Agent implements AutoCloseable {
     }
 
     public List<AppStatus> statuses() {
-        return statuses;
+        return recorder.statuses();
     }
 
     public CapstanMetrics metrics() {
@@ -177,13 +193,6 @@ public final class Agent implements AutoCloseable {
     /** Ready = leading with synced caches: a standby replica gets no traffic, so the status API is the leader's. */
     private boolean ready() {
         return leading() && cache.synced();
-    }
-
-    private static GitCredentials credentials(ApplicationSpec app, Map<String, String> env) {
-        ApplicationSpec.Auth a = app.repo().auth();
-        GitCredentials c = a.isPresent() ? GitCredentials.of(a.username(), a.passwordFile(), a.passwordEnv(), env)
-                : GitCredentials.none();
-        return c.withSsh(a.sshKeyFile(), a.knownHostsFile());
     }
 
     /** The sync API token, read at each request so a rotated Secret applies at once. */

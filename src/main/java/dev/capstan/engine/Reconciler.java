@@ -1,0 +1,379 @@
+package dev.capstan.engine;
+
+import dev.capstan.apply.Action;
+import dev.capstan.apply.ApplyException;
+import dev.capstan.apply.Change;
+import dev.capstan.apply.ChangeSet;
+import dev.capstan.apply.DryRun;
+import dev.capstan.apply.WaveResult;
+import dev.capstan.config.ApplicationSpec;
+import dev.capstan.config.Durations;
+import dev.capstan.engine.SyncOutcome.Failed;
+import dev.capstan.engine.SyncOutcome.Rejected;
+import dev.capstan.engine.SyncOutcome.Succeeded;
+import dev.capstan.health.AppliedVersion;
+import dev.capstan.health.HealthReport;
+import dev.capstan.health.RolloutWaiter;
+import dev.capstan.plan.DesiredObject;
+import dev.capstan.plan.Diff;
+import dev.capstan.plan.Inventory;
+import dev.capstan.plan.ObjectRef;
+import dev.capstan.plan.Plan;
+import dev.capstan.plan.PlanEntry;
+import dev.capstan.plan.Planner;
+import dev.capstan.plan.Wave;
+import dev.capstan.render.Problem;
+import dev.capstan.render.RenderException;
+import dev.capstan.source.GitSourceException;
+import dev.capstan.source.Revision;
+import dev.capstan.source.RevisionSource;
+import dev.capstan.source.RevisionTree;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One application's sync, top to bottom as in DESIGN.md: fetch, render + validate, plan,
+ * dry-run, then wave by wave apply and health gate, inventory, prune. Each step is a
+ * named call that returns a value; a failing step ends the sync in a {@link SyncOutcome}
+ * named for it, and nothing is pruned after a failure. With {@code sync.rollback:
+ * onFailure} a revision that fails its health gate is replaced by the last healthy one.
+ * The engine records nothing itself: the outcome goes back to the caller, progress to a
+ * {@link SyncListener}.
+ */
+public final class Reconciler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+
+    private final ApplicationSpec app;
+    private final RevisionSource source;
+    private final EnginePorts ports;
+    private final SyncListener listener;
+    private final Clock clock;
+    /** A revision that failed its health gate and was rolled back: not retried until a new commit or a manual sync. */
+    private volatile String failedRevision;
+    /** What the last sync that got as far as planning wanted, for self-heal. */
+    private volatile List<DesiredObject> lastDesired = List.of();
+
+    public Reconciler(ApplicationSpec app, RevisionSource source, EnginePorts ports, SyncListener listener, Clock clock) {
+        this.app = app;
+        this.source = source;
+        this.ports = ports;
+        this.listener = listener;
+        this.clock = clock;
+    }
+
+    public String app() {
+        return app.name();
+    }
+
+    /**
+     * Runs the pipeline once. Never throws for a failure of the app's own inputs.
+     *
+     * @param manual asked for through the API: retries even a revision that was rolled back
+     */
+    public SyncOutcome reconcile(boolean manual) {
+        listener.started(clock.instant());
+        // fetch: one ls-remote; a fetch only when the commit is new
+        RevisionTree snapshot;
+        try {
+            snapshot = source.sync();
+        } catch (GitSourceException e) {
+            return new SyncOutcome.FetchFailed(e.getMessage());
+        }
+        listener.fetched(snapshot.revision());
+        if (manual) {
+            failedRevision = null;
+        } else if (snapshot.revision().sha().equals(failedRevision)) {
+            return new SyncOutcome.Held(snapshot.revision());
+        }
+        SyncOutcome outcome = syncRevision(snapshot, clock.instant().plus(app.sync().timeout()));
+        if (outcome instanceof Failed f && f.reason() == Reason.HealthCheckFailed && app.sync().rollbackOnFailure()) {
+            outcome = rollback(f);
+        }
+        remember(outcome);
+        return outcome;
+    }
+
+    /** Render, validate, plan, dry-run, waves (apply, health gate), inventory, prune: one revision, start to end. */
+    private SyncOutcome syncRevision(RevisionTree snapshot, Instant healthDeadline) {
+        Revision revision = snapshot.revision();
+        // render and validate against what this cluster serves
+        DesiredState desired;
+        try {
+            desired = ports.render().render(app, snapshot);
+        } catch (RenderException e) {
+            boolean fileLevel = e.errors().stream().anyMatch(p -> p.object().isEmpty());
+            return new Rejected(revision, fileLevel ? Reason.RenderFailed : Reason.ValidationFailed,
+                    e.errors().stream().map(Problem::toString).collect(Collectors.joining("; ")));
+        } catch (IllegalArgumentException e) {
+            return new Rejected(revision, Reason.ValidationFailed, e.getMessage());
+        }
+        desired.warnings().forEach(w -> LOG.warn("app={} revision={}: {}", app.name(), revision, w));
+        Inventory previous = ports.inventories().read(app.name());
+        Optional<String> emptyRender = refuseEmptyRender(desired, previous);
+        if (emptyRender.isPresent()) {
+            return new Rejected(revision, Reason.ValidationFailed, emptyRender.get());
+        }
+        // plan against the live cache
+        Plan plan = plan(desired.objects(), previous);
+        ChangeSet changes = ChangeSet.planned(plan);
+        // dry-run the whole change set: one invalid object and nothing is applied
+        DryRun dryRun;
+        try {
+            dryRun = ports.apply().dryRun(app.name(), plan);
+        } catch (ApplyException e) {
+            changes.addAll(e.changes());
+            recordInventory(Inventories.afterFailure(previous, desired.objects()));
+            return new Failed(revision, Reason.ApplyFailed, e.getMessage(), e.object(), plan, changes, Optional.empty());
+        }
+        // apply wave by wave; after each wave, gate on its health
+        boolean unproven = !previous.healthyRevision().equals(revision.sha());
+        boolean changedSoFar = false;
+        Map<ObjectRef, AppliedVersion> applied = new HashMap<>();
+        Optional<HealthReport> lastReport = Optional.empty();
+        for (Wave wave : Wave.of(plan)) {
+            WaveResult result;
+            try {
+                result = ports.apply().applyWave(app.name(), wave, dryRun);
+            } catch (ApplyException e) {
+                changes.addAll(e.changes());
+                recordInventory(Inventories.afterFailure(previous, desired.objects()));
+                return new Failed(revision, Reason.ApplyFailed, e.getMessage(), e.object(), plan, changes, lastReport);
+            }
+            changes.addAll(result.changes());
+            applied.putAll(result.applied());
+            changedSoFar |= result.changedAnything();
+            // a revision not yet seen healthy must prove it, even when nothing is left to apply
+            GateResult gate = healthGate(wave, changedSoFar || unproven, applied, healthDeadline);
+            lastReport = Optional.of(gate.report());
+            if (gate.failure().isPresent()) {
+                recordInventory(Inventories.afterFailure(previous, desired.objects()));
+                return new Failed(revision, Reason.HealthCheckFailed, gate.failure().get(), Optional.empty(), plan, changes,
+                        lastReport);
+            }
+        }
+        // inventory: everything applied plus what is still to prune, so a crash here loses nothing
+        List<PlanEntry> stale = plan.of(PlanEntry.Kind.PRUNE);
+        recordInventory(Inventories.of(desired.objects(), stale, revision.sha(), previous.healthyRevision()));
+        // prune what left Git, after the last wave
+        List<PlanEntry> remaining = stale;
+        if (app.sync().prune() && !stale.isEmpty()) {
+            ChangeSet pruned = ports.prune().prune(app.name(), stale);
+            changes.addAll(pruned);
+            remaining = stillThere(stale, pruned);
+            recordInventory(Inventories.of(desired.objects(), remaining, revision.sha(), previous.healthyRevision()));
+            if (!remaining.isEmpty()) {
+                List<Change> failed = pruned.of(Action.FAILED);
+                return new Failed(revision, Reason.PruneFailed, failed.stream().map(Object::toString)
+                        .collect(Collectors.joining("; ")), failed.size() == 1 ? Optional.of(failed.get(0).ref()) : Optional.empty(),
+                        plan, changes, lastReport);
+            }
+        }
+        // every wave passed its gate: this revision is healthy, a rollback may return to it
+        recordInventory(Inventories.of(desired.objects(), remaining, revision.sha(), revision.sha()));
+        HealthReport health = ports.health().assess(targets(plan.entries(), Map.of()));
+        return new Succeeded(revision, plan, changes, health, remaining.size());
+    }
+
+    /** An empty render where objects were applied before is almost always a mistake (a wrong path): never prune them all. */
+    private Optional<String> refuseEmptyRender(DesiredState desired, Inventory previous) {
+        if (desired.objects().isEmpty() && !previous.entries().isEmpty() && !app.sync().allowEmpty()) {
+            return Optional.of("the render is empty but " + previous.entries().size() + " objects were applied before; "
+                    + "refusing to prune them all (set sync.allowEmpty: true to allow it)");
+        }
+        return Optional.empty();
+    }
+
+    private Plan plan(List<DesiredObject> desired, Inventory previous) {
+        for (DesiredObject d : desired) {
+            ports.live().watch(d.apiVersion(), d.ref().kind());
+        }
+        return Planner.plan(app.name(), desired, ports.live()::find, previous);
+    }
+
+    /** A health gate's verdict: the report, and why the sync must stop (empty when the next wave may start). */
+    private record GateResult(HealthReport report, Optional<String> failure) {
+    }
+
+    /**
+     * After a wave: wait (watch-driven) until its objects are healthy when this sync changed
+     * anything so far or the revision has not been healthy yet; otherwise only look.
+     */
+    private GateResult healthGate(Wave wave, boolean mustWait, Map<ObjectRef, AppliedVersion> applied, Instant deadline) {
+        List<RolloutWaiter.Target> targets = targets(wave.entries(), applied);
+        if (!mustWait) {
+            return new GateResult(ports.health().assess(targets), Optional.empty());
+        }
+        Instant started = clock.instant();
+        HealthReport report;
+        try {
+            report = ports.health().await(targets, Duration.between(started, deadline));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new GateResult(ports.health().assess(targets), Optional.of("interrupted while waiting for health"));
+        } finally {
+            listener.healthWaited(Duration.between(started, clock.instant()));
+        }
+        if (report.done()) {
+            return new GateResult(report, Optional.empty());
+        }
+        return new GateResult(report, Optional.of((report.timedOut() ? "not healthy within "
+                + Durations.format(app.sync().timeout()) + " (sync.timeout)" : "rollout failed")
+                + (wave.number() != 0 ? " in wave " + wave.number() : "") + ": " + report.describeProblems()));
+    }
+
+    /** Re-applies the last healthy revision after {@code failed} failed its health gate. */
+    private SyncOutcome rollback(Failed failed) {
+        Revision bad = failed.revision();
+        String healthy = ports.inventories().read(app.name()).healthyRevision();
+        if (healthy.isEmpty() || healthy.equals(bad.sha())) {
+            return withMessage(failed, failed.message() + "; no earlier healthy revision to roll back to");
+        }
+        failedRevision = bad.sha();
+        RevisionTree target;
+        try {
+            target = source.snapshotAt(healthy);
+        } catch (GitSourceException e) {
+            listener.rollbackFinished(false);
+            return withMessage(failed, failed.message() + "; rollback failed: " + e.getMessage());
+        }
+        LOG.warn("app={} revision={} failed its health gate; rolling back to {}", app.name(), bad, target.revision());
+        SyncOutcome back = syncRevision(target, clock.instant().plus(app.sync().timeout()));
+        listener.rollbackFinished(back instanceof Succeeded);
+        Revision to = target.revision();
+        String prefix = "revision " + bad.shortSha() + " failed: " + failed.message() + "; ";
+        ChangeSet changes = new ChangeSet();
+        changes.addAll(failed.changes());
+        if (back instanceof Succeeded s) {
+            changes.addAll(s.changes());
+            return new SyncOutcome.RolledBack(bad, to, prefix + "rolled back to " + to.shortSha() + " \"" + to.subject() + "\"",
+                    s.plan(), changes, s.health(), s.unpruned());
+        }
+        if (back instanceof Failed f) {
+            changes.addAll(f.changes());
+            return new Failed(bad, Reason.HealthCheckFailed, prefix + "rollback to " + to.shortSha() + " failed: " + f.message(),
+                    f.object(), f.plan(), changes, f.health());
+        }
+        return withMessage(failed, prefix + "rollback to " + to.shortSha() + " failed: " + describe(back));
+    }
+
+    private static Failed withMessage(Failed f, String message) {
+        return new Failed(f.revision(), f.reason(), message, f.object(), f.plan(), f.changes(), f.health());
+    }
+
+    private static String describe(SyncOutcome o) {
+        if (o instanceof Rejected r) {
+            return r.reason() + ": " + r.message();
+        }
+        return o instanceof SyncOutcome.FetchFailed f ? f.message() : o.toString();
+    }
+
+    /** The objects the outcome's plan wanted, for self-heal until the next sync. */
+    private void remember(SyncOutcome outcome) {
+        plannedIn(outcome).ifPresent(plan ->
+                lastDesired = plan.entries().stream().filter(PlanEntry::isOwnDesired).map(PlanEntry::desired).toList());
+    }
+
+    /** The plan a sync got as far as, if any. */
+    public static Optional<Plan> plannedIn(SyncOutcome outcome) {
+        if (outcome instanceof Succeeded s) {
+            return Optional.of(s.plan());
+        }
+        if (outcome instanceof Failed f) {
+            return Optional.of(f.plan());
+        }
+        return outcome instanceof SyncOutcome.RolledBack r ? Optional.of(r.plan()) : Optional.empty();
+    }
+
+    /**
+     * Self-heal: re-applies the given objects as the last sync applied them, if they are
+     * still drifted (dry-run first, as every apply; no health gate). Runs on the app's sync
+     * loop, between syncs.
+     *
+     * @return what was re-applied (empty when nothing was still drifted, or when it failed)
+     */
+    public ChangeSet heal(Set<ObjectRef> refs) {
+        List<PlanEntry> entries = new ArrayList<>();
+        for (DesiredObject d : lastDesired) {
+            if (!refs.contains(d.ref())) {
+                continue;
+            }
+            var live = ports.live().find(d.apiVersion(), d.ref());
+            if (live.isEmpty()) {
+                entries.add(new PlanEntry(PlanEntry.Kind.CREATE, d.ref(), d.apiVersion(), d, List.of(), ""));
+            } else {
+                List<String> paths = Diff.changedPaths(d.body(), live.get(), app.ignoredFor(d.ref()));
+                if (!paths.isEmpty()) {
+                    entries.add(new PlanEntry(PlanEntry.Kind.UPDATE, d.ref(), d.apiVersion(), d, paths, ""));
+                }
+            }
+        }
+        ChangeSet changes = new ChangeSet();
+        if (entries.isEmpty()) {
+            return changes;
+        }
+        entries.forEach(e -> listener.healing(e.ref()));
+        Plan plan = new Plan(entries);
+        try {
+            DryRun dryRun = ports.apply().dryRun(app.name(), plan);
+            for (Wave wave : Wave.of(plan)) {
+                changes.addAll(ports.apply().applyWave(app.name(), wave, dryRun).changes());
+            }
+            LOG.info("app={}: self-heal re-applied {}", app.name(), changes.changes().stream().map(Object::toString)
+                    .collect(Collectors.joining("; ")));
+            return changes;
+        } catch (ApplyException e) {
+            LOG.warn("app={}: self-heal failed: {}", app.name(), e.getMessage());
+            return new ChangeSet();
+        }
+    }
+
+    /** The one place the engine writes an app's inventory. */
+    private void recordInventory(Inventory inventory) {
+        ports.inventories().write(app.name(), inventory);
+    }
+
+    /** Stale entries the prune did not remove (it failed on them), to keep in the inventory and retry. */
+    private static List<PlanEntry> stillThere(List<PlanEntry> stale, ChangeSet pruned) {
+        Set<ObjectRef> failed = pruned.of(Action.FAILED).stream().map(Change::ref).collect(Collectors.toSet());
+        return stale.stream().filter(e -> failed.contains(e.ref())).toList();
+    }
+
+    /** What to judge the health of: the app's own desired objects, at the versions this sync applied (if any). */
+    public static List<RolloutWaiter.Target> targets(List<PlanEntry> entries, Map<ObjectRef, AppliedVersion> applied) {
+        return entries.stream().filter(PlanEntry::isOwnDesired)
+                .map(e -> new RolloutWaiter.Target(e.apiVersion(), e.ref(), applied.get(e.ref()))).toList();
+    }
+
+    /** Inventory contents at each step. */
+    static final class Inventories {
+        private Inventories() {
+        }
+
+        static Inventory of(List<DesiredObject> desired, List<PlanEntry> stillStale, String revision, String healthy) {
+            List<Inventory.Entry> entries = new ArrayList<>();
+            desired.forEach(d -> entries.add(new Inventory.Entry(d.apiVersion(), d.ref())));
+            stillStale.forEach(e -> entries.add(new Inventory.Entry(e.apiVersion(), e.ref())));
+            return new Inventory(entries, revision, healthy);
+        }
+
+        /** After a failed apply or gate: whatever may now exist, so a later prune can still find it. */
+        static Inventory afterFailure(Inventory previous, List<DesiredObject> desired) {
+            Map<ObjectRef, Inventory.Entry> all = new LinkedHashMap<>();
+            previous.entries().forEach(e -> all.put(e.ref(), e));
+            desired.forEach(d -> all.putIfAbsent(d.ref(), new Inventory.Entry(d.apiVersion(), d.ref())));
+            return new Inventory(new ArrayList<>(all.values()), previous.revision(), previous.healthyRevision());
+        }
+    }
+}

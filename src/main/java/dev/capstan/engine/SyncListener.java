@@ -1,0 +1,49 @@
+package dev.capstan.engine;
+
+import dev.capstan.plan.ObjectRef;
+import dev.capstan.source.Revision;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What a sync reports while it runs, before its outcome: the agent's status recorder
+ * turns these into the status a user sees mid-sync and into metrics. The engine knows no
+ * status, metric or HTTP type.
+ */
+public interface SyncListener {
+
+    void started(Instant at);
+
+    void fetched(Revision revision);
+
+    /** Time spent in one health gate. */
+    void healthWaited(Duration waited);
+
+    /** A rollback ran to its end. */
+    void rollbackFinished(boolean succeeded);
+
+    /** Self-heal is about to re-apply {@code ref} (before the call: our own watch event can arrive first). */
+    void healing(ObjectRef ref);
+
+    SyncListener NONE = new SyncListener() {
+        @Override
+        public void started(Instant at) {
+        }
+
+        @Override
+        public void fetched(Revision revision) {
+        }
+
+        @Override
+        public void healthWaited(Duration waited) {
+        }
+
+        @Override
+        public void rollbackFinished(boolean succeeded) {
+        }
+
+        @Override
+        public void healing(ObjectRef ref) {
+        }
+    };
+}

@@ -1,0 +1,52 @@
+package dev.capstan.engine;
+
+import dev.capstan.apply.ChangeSet;
+import dev.capstan.health.HealthReport;
+import dev.capstan.plan.ObjectRef;
+import dev.capstan.plan.Plan;
+import dev.capstan.source.Revision;
+import java.util.Optional;
+
+/**
+ * How one reconcile ended: one record per result, each holding exactly what that result
+ * has (a fetch failure has no revision, a render failure no plan), so nothing is null and
+ * the status recorder reads the case, not a set of flags.
+ */
+public sealed interface SyncOutcome {
+
+    /** Every wave applied and healthy, stale objects pruned (or left, with prune off). */
+    record Succeeded(Revision revision, Plan plan, ChangeSet changes, HealthReport health, long unpruned)
+            implements SyncOutcome {
+    }
+
+    /** Git could not be read: nothing else ran. */
+    record FetchFailed(String message) implements SyncOutcome {
+    }
+
+    /** The revision could not be rendered or failed validation: nothing was planned or applied. */
+    record Rejected(Revision revision, Reason reason, String message) implements SyncOutcome {
+    }
+
+    /**
+     * Failed at or after planning (apply, health gate, prune), or a rollback that failed too.
+     *
+     * @param object the object at fault, when one is
+     * @param health the last health assessment, when the sync got as far as a gate
+     */
+    record Failed(Revision revision, Reason reason, String message, Optional<ObjectRef> object, Plan plan,
+                  ChangeSet changes, Optional<HealthReport> health) implements SyncOutcome {
+    }
+
+    /** {@code failed} did not pass its health gate; {@code restored}, the last healthy revision, was applied again and is healthy. */
+    record RolledBack(Revision failed, Revision restored, String message, Plan plan, ChangeSet changes, HealthReport health,
+                      long unpruned) implements SyncOutcome {
+    }
+
+    /** The revision was rolled back before: it is not retried until a new commit or a manual sync. */
+    record Held(Revision revision) implements SyncOutcome {
+    }
+
+    default boolean succeeded() {
+        return this instanceof Succeeded || this instanceof Held;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.capstan.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The import rules of DESIGN.md, checked on the compiled classes so that breaking one
+ * fails the build: pure packages stay free of the Kubernetes client, the engine knows
+ * nothing of HTTP, scheduling or the agent that wires it, HTTP sees only a status view,
+ * and no two packages depend on each other.
+ */
+class ArchitectureTest {
+
+    private static final String CLIENT = "io.fabric8.kubernetes.client..";
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.capstan");
+
+    @Test
+    void planRenderAndHealthChecksImportNoKubernetesClient() {
+        noClasses().that().resideInAnyPackage("dev.capstan.plan..", "dev.capstan.render..", "dev.capstan.yaml..")
+                .should().dependOnClassesThat().resideInAPackage(CLIENT)
+                .because("planning and rendering are pure functions over data, tested without a cluster")
+                .check(MAIN);
+        noClasses().that().resideInAPackage("dev.capstan.health..").and().doNotHaveSimpleName("RolloutWaiter")
+                .should().dependOnClassesThat().resideInAPackage(CLIENT)
+                .orShould().dependOnClassesThat().resideInAnyPackage("dev.capstan.apply..", "dev.capstan.cluster..")
+                .because("assessing health never depends on mutating code or on the API server; only RolloutWaiter reads the cache")
+                .check(MAIN);
+    }
+
+    @Test
+    void engineKnowsNoHttpNoAgentAndNoKubernetesClient() {
+        noClasses().that().resideInAPackage("dev.capstan.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.capstan.http..", "dev.capstan.agent..", "dev.capstan.cli..",
+                        "io.javalin..", CLIENT)
+                .because("the engine is the pipeline alone: it talks to narrow ports, and is tested with in-memory fakes")
+                .check(MAIN);
+    }
+
+    @Test
+    void httpSeesOnlyAStatusView() {
+        noClasses().that().resideInAPackage("dev.capstan.http..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.capstan.agent..", "dev.capstan.engine..",
+                        "dev.capstan.apply..", "dev.capstan.cluster..")
+                .because("the HTTP layer is a thin adapter over ApplicationView")
+                .check(MAIN);
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("dev.capstan.(*)..").should().beFreeOfCycles().check(MAIN);
+    }
+}

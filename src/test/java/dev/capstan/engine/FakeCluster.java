@@ -1,0 +1,269 @@
+package dev.capstan.engine;
+
+import dev.capstan.apply.Action;
+import dev.capstan.apply.ApplyException;
+import dev.capstan.apply.Change;
+import dev.capstan.apply.ChangeSet;
+import dev.capstan.apply.DryRun;
+import dev.capstan.apply.WaveResult;
+import dev.capstan.config.ApplicationSpec;
+import dev.capstan.health.AppliedVersion;
+import dev.capstan.health.Health;
+import dev.capstan.health.HealthReport;
+import dev.capstan.health.ObjectHealth;
+import dev.capstan.health.RolloutWaiter;
+import dev.capstan.plan.DesiredObject;
+import dev.capstan.plan.DesiredObjects;
+import dev.capstan.plan.Inventory;
+import dev.capstan.plan.ObjectRef;
+import dev.capstan.plan.Plan;
+import dev.capstan.plan.PlanEntry;
+import dev.capstan.plan.Wave;
+import dev.capstan.render.Problem;
+import dev.capstan.render.RenderException;
+import dev.capstan.source.GitSourceException;
+import dev.capstan.source.Revision;
+import dev.capstan.source.RevisionSource;
+import dev.capstan.source.RevisionTree;
+import java.io.FileNotFoundException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * An in-memory world for the engine: a Git history of object lists, a cluster that
+ * stores what is applied, health and failures chosen per object, and a log of every verb
+ * the engine called, in order. It decides nothing the engine should decide.
+ */
+final class FakeCluster implements EnginePorts.Render, EnginePorts.LiveState, EnginePorts.Apply, EnginePorts.Prune,
+        EnginePorts.Health, EnginePorts.Inventories, RevisionSource {
+
+    final List<String> calls = new ArrayList<>();
+    final List<Inventory> inventoryWrites = new ArrayList<>();
+    final Map<ObjectRef, Map<String, Object>> live = new LinkedHashMap<>();
+    final Set<ObjectRef> failDryRun = new HashSet<>();
+    final Set<ObjectRef> failApply = new HashSet<>();
+    final Set<ObjectRef> failPrune = new HashSet<>();
+    /** Values of {@code data.key} that never become healthy (as an image tag that crash-loops would). */
+    final Set<String> crashing = new HashSet<>();
+    final Set<String> unrenderable = new HashSet<>();
+    boolean gitDown;
+
+    private final Map<String, List<Map<String, Object>>> commits = new LinkedHashMap<>();
+    private final Map<String, Revision> revisions = new HashMap<>();
+    private String head;
+    private Inventory inventory = Inventory.empty();
+    private int resourceVersion;
+
+    /** Commits {@code manifests} as the new head; returns its sha. */
+    String commit(String subject, List<Map<String, Object>> manifests) {
+        String sha = String.format("%040x", commits.size() + 1);
+        commits.put(sha, manifests);
+        revisions.put(sha, new Revision("main", sha, subject, Instant.EPOCH));
+        head = sha;
+        return sha;
+    }
+
+    static Map<String, Object> configMap(String name, int wave) {
+        return configMap(name, wave, name);
+    }
+
+    /** A ConfigMap whose {@code data.key} stands for its version: healthy unless listed in {@link #crashing}. */
+    static Map<String, Object> configMap(String name, int wave, String version) {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("name", name);
+        meta.put("namespace", "shop");
+        meta.put("annotations", new LinkedHashMap<>(Map.of("capstan.dev/wave", String.valueOf(wave))));
+        Map<String, Object> cm = new LinkedHashMap<>();
+        cm.put("apiVersion", "v1");
+        cm.put("kind", "ConfigMap");
+        cm.put("metadata", meta);
+        cm.put("data", new LinkedHashMap<>(Map.of("key", version)));
+        return cm;
+    }
+
+    static ObjectRef ref(String name) {
+        return new ObjectRef("", "ConfigMap", "shop", name);
+    }
+
+    Inventory inventory() {
+        return inventory;
+    }
+
+    // --- source ---
+
+    @Override
+    public RevisionTree sync() throws GitSourceException {
+        calls.add("fetch");
+        if (gitDown) {
+            throw new GitSourceException("cannot reach git://example/repo.git");
+        }
+        return tree(head);
+    }
+
+    @Override
+    public RevisionTree snapshotAt(String sha) throws GitSourceException {
+        calls.add("fetch " + sha.substring(36));
+        return tree(sha);
+    }
+
+    private RevisionTree tree(String sha) {
+        Revision revision = revisions.get(sha);
+        return new RevisionTree() {
+            @Override
+            public Revision revision() {
+                return revision;
+            }
+
+            @Override
+            public List<TreeEntry> walk(String dir) {
+                return List.of();
+            }
+
+            @Override
+            public byte[] read(String path) throws FileNotFoundException {
+                throw new FileNotFoundException(path);
+            }
+
+            @Override
+            public String describe() {
+                return "commit " + sha;
+            }
+        };
+    }
+
+    // --- render ---
+
+    @Override
+    public DesiredState render(ApplicationSpec app, RevisionTree tree) throws RenderException {
+        String sha = tree.revision().sha();
+        calls.add("render " + sha.substring(36));
+        if (unrenderable.contains(sha)) {
+            throw new RenderException(List.of(Problem.error("app.yaml", 3, "", "invalid YAML: mapping values are not allowed here")));
+        }
+        List<DesiredObject> objects = new ArrayList<>();
+        for (Map<String, Object> m : commits.get(sha)) {
+            Map<?, ?> meta = (Map<?, ?>) m.get("metadata");
+            objects.add(DesiredObjects.prepare(app.name(), ref((String) meta.get("name")), "v1", m, "app.yaml"));
+        }
+        return new DesiredState(objects, List.of());
+    }
+
+    // --- cluster reads ---
+
+    @Override
+    public Optional<Map<String, Object>> find(String apiVersion, ObjectRef ref) {
+        return Optional.ofNullable(live.get(ref));
+    }
+
+    @Override
+    public void watch(String apiVersion, String kind) {
+    }
+
+    // --- apply ---
+
+    @Override
+    public DryRun dryRun(String app, Plan plan) throws ApplyException {
+        calls.add("dry-run");
+        ChangeSet changes = new ChangeSet();
+        for (PlanEntry e : plan.entries()) {
+            if (e.changes() && failDryRun.contains(e.ref())) {
+                changes.add(new Change(e.ref(), Action.FAILED, "dry-run failed (Invalid)"));
+                throw new ApplyException(e.ref() + ": dry-run failed (Invalid)", changes, e.ref());
+            }
+        }
+        return DryRun.none();
+    }
+
+    @Override
+    public WaveResult applyWave(String app, Wave wave, DryRun dryRun) throws ApplyException {
+        calls.add("apply wave " + wave.number());
+        ChangeSet changes = new ChangeSet();
+        Map<ObjectRef, AppliedVersion> applied = new HashMap<>();
+        for (PlanEntry e : wave.changed()) {
+            if (failApply.contains(e.ref())) {
+                changes.add(new Change(e.ref(), Action.FAILED, "apply failed (Invalid)"));
+                throw new ApplyException(e.ref() + ": apply failed (Invalid)", changes, e.ref());
+            }
+            boolean existed = live.containsKey(e.ref());
+            live.put(e.ref(), e.desired().body());
+            applied.put(e.ref(), new AppliedVersion(String.valueOf(++resourceVersion), null));
+            changes.add(new Change(e.ref(), existed ? Action.CONFIGURED : Action.CREATED, ""));
+        }
+        return new WaveResult(changes, applied);
+    }
+
+    @Override
+    public ChangeSet prune(String app, List<PlanEntry> stale) {
+        calls.add("prune " + stale.stream().map(e -> e.ref().name()).toList());
+        ChangeSet changes = new ChangeSet();
+        for (PlanEntry e : stale) {
+            if (failPrune.contains(e.ref())) {
+                changes.add(new Change(e.ref(), Action.FAILED, "prune failed (Forbidden)"));
+            } else {
+                live.remove(e.ref());
+                changes.add(new Change(e.ref(), Action.PRUNED, ""));
+            }
+        }
+        return changes;
+    }
+
+    // --- health ---
+
+    @Override
+    public HealthReport assess(List<RolloutWaiter.Target> targets) {
+        calls.add("assess");
+        return report(targets, false);
+    }
+
+    @Override
+    public HealthReport await(List<RolloutWaiter.Target> targets, Duration timeout) {
+        calls.add("await " + targets.stream().map(t -> t.ref().name()).toList());
+        return report(targets, false);
+    }
+
+    private HealthReport report(List<RolloutWaiter.Target> targets, boolean timedOut) {
+        List<ObjectHealth> out = new ArrayList<>();
+        for (RolloutWaiter.Target t : targets) {
+            Map<String, Object> body = live.get(t.ref());
+            Health h = body == null ? Health.missing("not found in the cluster")
+                    : crashing.contains(dataKey(body)) ? Health.degraded("CrashLoopBackOff") : Health.healthy("");
+            out.add(new ObjectHealth(t.ref(), h));
+        }
+        return new HealthReport(out, timedOut);
+    }
+
+    private static String dataKey(Map<String, Object> body) {
+        return String.valueOf(((Map<?, ?>) body.get("data")).get("key"));
+    }
+
+    // --- inventory ---
+
+    @Override
+    public Inventory read(String app) {
+        return inventory;
+    }
+
+    @Override
+    public void write(String app, Inventory value) {
+        calls.add("inventory " + value.entries().stream().map(e -> e.ref().name()).toList() + " at " + tail(value.revision())
+                + ", healthy " + tail(value.healthyRevision()));
+        inventoryWrites.add(value);
+        inventory = value;
+    }
+
+    private static String tail(String sha) {
+        return sha.isEmpty() ? "-" : sha.substring(36);
+    }
+
+    EnginePorts ports() {
+        return new EnginePorts(this, this, this, this, this, this);
+    }
+}
