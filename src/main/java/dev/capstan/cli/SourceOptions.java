@@ -112,9 +112,16 @@ final class SourceOptions {
         try (GitSource source = new GitSource(repo, ref, credentials, cache, 60, (op, ok, nanos) -> { })) {
             return work.apply(source.sync(), path);
         } finally {
-            try (Stream<Path> paths = Files.walk(cache)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            deleteQuietly(cache);
+        }
+    }
+
+    /** Best effort: JGit may still be writing (a background gc's lock file) while the temp store is removed. */
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // a temp dir left behind is harmless
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.capstan.cluster;
 
 import dev.capstan.plan.ObjectRef;
-import dev.capstan.render.KindScopes;
+import dev.capstan.render.ServedApis;
 import io.fabric8.kubernetes.api.model.APIGroup;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
@@ -20,7 +20,7 @@ import java.util.Set;
  * whether each kind is namespaced. The cluster, not a table compiled into Capstan, is the
  * authority on what can be applied to it.
  */
-public final class ClusterDiscovery implements KindScopes {
+public final class ClusterDiscovery implements ServedApis {
 
     private final Set<String> served;
     private final Map<String, Boolean> namespaced;
@@ -70,6 +70,7 @@ public final class ClusterDiscovery implements KindScopes {
         return Optional.ofNullable(contexts.get(apiVersion + "|" + kind));
     }
 
+    @Override
     public boolean serves(String apiVersion, String kind) {
         return served.contains(apiVersion + "|" + kind);
     }

@@ -1,6 +1,5 @@
 package dev.capstan.engine;
 
-import dev.capstan.cluster.ClusterDiscovery;
 import dev.capstan.render.KindScopes;
 import dev.capstan.render.ManifestSet;
 import dev.capstan.render.PlainRenderer;
@@ -9,6 +8,7 @@ import dev.capstan.render.RemovedApis;
 import dev.capstan.render.RenderException;
 import dev.capstan.render.RenderOptions;
 import dev.capstan.render.ServedApiPolicy;
+import dev.capstan.render.ServedApis;
 import dev.capstan.config.ApplicationSpec;
 import dev.capstan.render.FileTree;
 import dev.capstan.source.RevisionTree;
@@ -23,17 +23,17 @@ import java.util.function.Supplier;
 public final class DesiredStateBuilder implements EnginePorts.Render {
 
     private final RenderOptions options;
-    private final Supplier<ClusterDiscovery> discovery;
+    private final Supplier<? extends ServedApis> discovery;
 
     /** @param discovery what the cluster serves now (asked at each render: a sync may have added CRDs); null offline */
-    public DesiredStateBuilder(RenderOptions options, Supplier<ClusterDiscovery> discovery) {
+    public DesiredStateBuilder(RenderOptions options, Supplier<? extends ServedApis> discovery) {
         this.options = options;
         this.discovery = discovery;
     }
 
     /** Render options with the cluster's discovery applied, when there is one. */
     public RenderOptions options() {
-        ClusterDiscovery d = discovery == null ? null : discovery.get();
+        ServedApis d = discovery == null ? null : discovery.get();
         if (d == null) {
             return options;
         }

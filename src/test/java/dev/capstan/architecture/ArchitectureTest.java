@@ -35,10 +35,13 @@ class ArchitectureTest {
     }
 
     @Test
-    void engineKnowsNoHttpNoAgentAndNoKubernetesClient() {
+    void engineKnowsNoHttpNoAgentAndNoClusterCode() {
         noClasses().that().resideInAPackage("dev.capstan.engine..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.capstan.http..", "dev.capstan.agent..", "dev.capstan.cli..",
-                        "io.javalin..", CLIENT)
+                        "dev.capstan.cluster..", "io.javalin..", CLIENT)
+                .orShould().dependOnClassesThat().haveSimpleName("Applier")
+                .orShould().dependOnClassesThat().haveSimpleName("Pruner")
+                .orShould().dependOnClassesThat().haveSimpleName("InventoryStore")
                 .because("the engine is the pipeline alone: it talks to narrow ports, and is tested with in-memory fakes")
                 .check(MAIN);
     }
