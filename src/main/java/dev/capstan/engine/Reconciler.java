@@ -128,62 +128,87 @@ public final class Reconciler {
         // plan against the live cache
         Plan plan = plan(desired.objects(), previous);
         ChangeSet changes = ChangeSet.planned(plan);
-        // dry-run the whole change set: one invalid object and nothing is applied
-        DryRun dryRun;
-        try {
-            dryRun = ports.apply().dryRun(app.name(), plan);
-        } catch (ApplyException e) {
-            changes.addAll(e.changes());
-            recordInventory(Inventories.afterFailure(previous, desired.objects()));
-            return new Failed(revision, Reason.ApplyFailed, e.getMessage(), e.object(), plan, changes, Optional.empty());
-        }
-        // apply wave by wave; after each wave, gate on its health
+        // dry-run the whole change set, then apply wave by wave, each gated on its health
         boolean unproven = !previous.healthyRevision().equals(revision.sha());
-        boolean changedSoFar = false;
-        Map<ObjectRef, AppliedVersion> applied = new HashMap<>();
-        Optional<HealthReport> lastReport = Optional.empty();
-        for (Wave wave : Wave.of(plan)) {
-            WaveResult result;
-            try {
-                result = ports.apply().applyWave(app.name(), wave, dryRun);
-            } catch (ApplyException e) {
-                changes.addAll(e.changes());
-                recordInventory(Inventories.afterFailure(previous, desired.objects()));
-                return new Failed(revision, Reason.ApplyFailed, e.getMessage(), e.object(), plan, changes, lastReport);
-            }
-            changes.addAll(result.changes());
-            applied.putAll(result.applied());
-            changedSoFar |= result.changedAnything();
-            // a revision not yet seen healthy must prove it, even when nothing is left to apply
-            GateResult gate = healthGate(wave, changedSoFar || unproven, applied, healthDeadline);
-            lastReport = Optional.of(gate.report());
-            if (gate.failure().isPresent()) {
-                recordInventory(Inventories.afterFailure(previous, desired.objects()));
-                return new Failed(revision, Reason.HealthCheckFailed, gate.failure().get(), Optional.empty(), plan, changes,
-                        lastReport);
-            }
+        WavesApplied waves = applyWaves(revision, plan, changes, unproven, healthDeadline);
+        if (waves.failure().isPresent()) {
+            recordInventory(Inventories.afterFailure(previous, desired.objects()));
+            return waves.failure().get();
         }
         // inventory: everything applied plus what is still to prune, so a crash here loses nothing
         List<PlanEntry> stale = plan.of(PlanEntry.Kind.PRUNE);
         recordInventory(Inventories.of(desired.objects(), stale, revision.sha(), previous.healthyRevision()));
         // prune what left Git, after the last wave
-        List<PlanEntry> remaining = stale;
-        if (app.sync().prune() && !stale.isEmpty()) {
-            ChangeSet pruned = ports.prune().prune(app.name(), stale);
-            changes.addAll(pruned);
-            remaining = stillThere(stale, pruned);
+        List<PlanEntry> remaining = app.sync().prune() ? prune(stale, changes) : stale;
+        if (remaining != stale) {
             recordInventory(Inventories.of(desired.objects(), remaining, revision.sha(), previous.healthyRevision()));
-            if (!remaining.isEmpty()) {
-                List<Change> failed = pruned.of(Action.FAILED);
-                return new Failed(revision, Reason.PruneFailed, failed.stream().map(Object::toString)
-                        .collect(Collectors.joining("; ")), failed.size() == 1 ? Optional.of(failed.get(0).ref()) : Optional.empty(),
-                        plan, changes, lastReport);
-            }
+        }
+        if (app.sync().prune() && !remaining.isEmpty()) {
+            List<Change> failed = changes.of(Action.FAILED);
+            return new Failed(revision, Reason.PruneFailed, failed.stream().map(Object::toString).collect(Collectors.joining("; ")),
+                    failed.size() == 1 ? Optional.of(failed.get(0).ref()) : Optional.empty(), plan, changes, waves.lastReport());
         }
         // every wave passed its gate: this revision is healthy, a rollback may return to it
         recordInventory(Inventories.of(desired.objects(), remaining, revision.sha(), revision.sha()));
         HealthReport health = ports.health().assess(targets(plan.entries(), Map.of()));
         return new Succeeded(revision, plan, changes, health, remaining.size());
+    }
+
+    /** How the waves went: the last health report, and the failure that stopped them (empty when all passed). */
+    private record WavesApplied(Optional<HealthReport> lastReport, Optional<Failed> failure) {
+    }
+
+    /**
+     * Dry-runs the whole change set (one invalid object and nothing is applied), then for
+     * each wave: apply, then the health gate. Appends to {@code changes}; stops at the first
+     * failure.
+     *
+     * @param unproven the revision has not been seen healthy: every gate waits, even with nothing to apply
+     */
+    private WavesApplied applyWaves(Revision revision, Plan plan, ChangeSet changes, boolean unproven, Instant deadline) {
+        DryRun dryRun;
+        try {
+            dryRun = ports.apply().dryRun(app.name(), plan);
+        } catch (ApplyException e) {
+            changes.addAll(e.changes());
+            return new WavesApplied(Optional.empty(), Optional.of(applyFailed(revision, plan, changes, e, Optional.empty())));
+        }
+        boolean changedSoFar = false;
+        Map<ObjectRef, AppliedVersion> applied = new HashMap<>();
+        Optional<HealthReport> lastReport = Optional.empty();
+        for (Wave wave : Wave.of(plan)) {
+            try {
+                WaveResult result = ports.apply().applyWave(app.name(), wave, dryRun);
+                changes.addAll(result.changes());
+                applied.putAll(result.applied());
+                changedSoFar |= result.changedAnything();
+            } catch (ApplyException e) {
+                changes.addAll(e.changes());
+                return new WavesApplied(lastReport, Optional.of(applyFailed(revision, plan, changes, e, lastReport)));
+            }
+            GateResult gate = healthGate(wave, changedSoFar || unproven, applied, deadline);
+            lastReport = Optional.of(gate.report());
+            if (gate.failure().isPresent()) {
+                return new WavesApplied(lastReport, Optional.of(new Failed(revision, Reason.HealthCheckFailed, gate.failure().get(),
+                        Optional.empty(), plan, changes, lastReport)));
+            }
+        }
+        return new WavesApplied(lastReport, Optional.empty());
+    }
+
+    private static Failed applyFailed(Revision revision, Plan plan, ChangeSet changes, ApplyException e,
+                                      Optional<HealthReport> lastReport) {
+        return new Failed(revision, Reason.ApplyFailed, e.getMessage(), e.object(), plan, changes, lastReport);
+    }
+
+    /** Deletes what left Git; returns the stale entries still there (their delete failed), to keep and retry. */
+    private List<PlanEntry> prune(List<PlanEntry> stale, ChangeSet changes) {
+        if (stale.isEmpty()) {
+            return stale;
+        }
+        ChangeSet pruned = ports.prune().prune(app.name(), stale);
+        changes.addAll(pruned);
+        return stillThere(stale, pruned);
     }
 
     /** An empty render where objects were applied before is almost always a mistake (a wrong path): never prune them all. */
