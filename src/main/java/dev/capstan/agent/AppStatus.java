@@ -1,6 +1,5 @@
 package dev.capstan.agent;
 
-import dev.capstan.apply.Change;
 import dev.capstan.apply.ChangeSet;
 import dev.capstan.config.ApplicationSpec;
 import dev.capstan.engine.Reason;
@@ -11,7 +10,6 @@ import dev.capstan.source.Revision;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -180,74 +178,21 @@ public final class AppStatus implements dev.capstan.http.ApplicationView {
         json.put("repo", Map.of("url", dev.capstan.config.Secrets.redactUrls(spec.repo().url()), "ref", spec.repo().ref(),
                 "path", spec.repo().path()));
         json.put("destination", Map.of("namespace", spec.destination().namespace()));
-        json.put("revision", revisionJson(revision));
-        json.put("lastSyncedRevision", revisionJson(lastSynced));
+        json.put("revision", StatusJson.revision(revision));
+        json.put("lastSyncedRevision", StatusJson.revision(lastSynced));
         json.put("syncStatus", syncStatus().name());
         json.put("healthStatus", health.name());
         json.put("phase", phase.name());
         json.put("reason", reason == null ? null : reason.name());
         json.put("message", message);
         json.put("resources", Map.of("inSync", inSync(), "outOfSync", outOfSync(), "missing", missing()));
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (Change c : changes.changes()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("object", c.ref().toString());
-            m.put("group", c.ref().group());
-            m.put("kind", c.ref().kind());
-            m.put("namespace", c.ref().namespace());
-            m.put("name", c.ref().name());
-            m.put("action", c.action().label());
-            m.put("message", c.message());
-            list.add(m);
-        }
-        json.put("changes", list);
-        List<Map<String, Object>> objectHealth = new ArrayList<>();
-        for (ObjectHealth o : objects) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("object", o.ref().toString());
-            m.put("health", o.health().status().name());
-            m.put("message", o.health().message());
-            objectHealth.add(m);
-        }
-        json.put("objects", objectHealth);
-        List<Map<String, Object>> drifted = new ArrayList<>();
-        for (dev.capstan.plan.DriftReport d : drift.values()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("object", d.ref().toString());
-            m.put("state", d.missing() ? "Missing" : "OutOfSync");
-            m.put("paths", d.paths());
-            m.put("diff", d.diff());
-            drifted.add(m);
-        }
-        json.put("drift", drifted);
+        json.put("changes", StatusJson.changes(changes));
+        json.put("objects", StatusJson.objects(objects));
+        json.put("drift", StatusJson.drift(drift.values()));
         json.put("lastDriftAt", lastDriftAt == null ? null : lastDriftAt.toString());
         json.put("lastSyncStartedAt", startedAt == null ? null : startedAt.toString());
         json.put("lastSyncDurationSeconds", lastDuration == null ? null : lastDuration.toMillis() / 1000.0);
-        List<Map<String, Object>> hist = new ArrayList<>();
-        for (SyncRecord r : history) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("revision", revisionJson(r.revision()));
-            m.put("startedAt", r.startedAt() == null ? null : r.startedAt().toString());
-            m.put("durationSeconds", r.duration().toMillis() / 1000.0);
-            m.put("phase", r.phase().name());
-            m.put("reason", r.reason() == null ? null : r.reason().name());
-            m.put("message", r.message());
-            m.put("summary", r.summary());
-            hist.add(m);
-        }
-        json.put("history", hist);
+        json.put("history", StatusJson.history(history));
         return json;
-    }
-
-    private static Map<String, Object> revisionJson(Revision r) {
-        if (r == null) {
-            return null;
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ref", r.ref());
-        m.put("sha", r.sha());
-        m.put("shortSha", r.shortSha());
-        m.put("subject", r.subject());
-        return m;
     }
 }
