@@ -11,10 +11,6 @@ public record KubeRelease(String gitVersion, int major, int minor) {
                 Integer.parseInt(info.getMinor().replaceAll("\\D", "")));
     }
 
-    public boolean atLeast(int wantedMajor, int wantedMinor) {
-        return major > wantedMajor || (major == wantedMajor && minor >= wantedMinor);
-    }
-
     @Override
     public String toString() {
         return gitVersion;
