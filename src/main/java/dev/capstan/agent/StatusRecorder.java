@@ -108,8 +108,9 @@ final class StatusRecorder {
     /** A sync ended: status, history, metrics and the log line, from its outcome. */
     void finished(String app, SyncOutcome outcome) {
         AppStatus status = statuses.get(app);
-        if (outcome instanceof SyncOutcome.Held) {
-            status.resume(Phase.RolledBack); // rolled back from this revision: waiting for a new commit or a manual sync
+        if (outcome instanceof SyncOutcome.Held held) {
+            // this revision failed its gate before: waiting for a new commit or a manual sync
+            status.resume(held.rolledBack() ? Phase.RolledBack : Phase.Failed);
             return;
         }
         Duration took = Duration.between(started.getOrDefault(app, clock.instant()), clock.instant());

@@ -12,6 +12,8 @@ import dev.capstan.engine.SyncOutcome.Failed;
 import dev.capstan.engine.SyncOutcome.Rejected;
 import dev.capstan.engine.SyncOutcome.Succeeded;
 import dev.capstan.health.AppliedVersion;
+import dev.capstan.health.GatePolicy;
+import dev.capstan.health.GatePolicy.Gate;
 import dev.capstan.health.HealthReport;
 import dev.capstan.health.RolloutWaiter;
 import dev.capstan.plan.DesiredObject;
@@ -60,8 +62,9 @@ public final class Reconciler {
     private final EnginePorts ports;
     private final SyncListener listener;
     private final Clock clock;
-    /** A revision that failed its health gate and was rolled back: not retried until a new commit or a manual sync. */
+    /** A revision that failed its health gate (and was rolled back, if asked): not retried until a new commit or a manual sync. */
     private volatile String failedRevision;
+    private volatile boolean heldAfterRollback;
     /** What the last sync that got as far as planning wanted, for self-heal. */
     private volatile List<DesiredObject> lastDesired = List.of();
 
@@ -95,11 +98,17 @@ public final class Reconciler {
         if (manual) {
             failedRevision = null;
         } else if (snapshot.revision().sha().equals(failedRevision)) {
-            return new SyncOutcome.Held(snapshot.revision());
+            return new SyncOutcome.Held(snapshot.revision(), heldAfterRollback);
         }
         SyncOutcome outcome = syncRevision(snapshot, clock.instant().plus(app.sync().timeout()));
-        if (outcome instanceof Failed f && f.reason() == Reason.HealthCheckFailed && app.sync().rollbackOnFailure()) {
-            outcome = rollback(f);
+        if (outcome instanceof Failed f && f.reason() == Reason.HealthCheckFailed) {
+            if (app.sync().rollbackOnFailure()) {
+                outcome = rollback(f);
+            }
+            // not re-applied and re-awaited every interval: its health is followed from the watch (it may
+            // still recover), and a new commit or a manual sync starts a new attempt
+            failedRevision = snapshot.revision().sha();
+            heldAfterRollback = outcome instanceof SyncOutcome.RolledBack;
         }
         remember(outcome);
         return outcome;
@@ -236,24 +245,27 @@ public final class Reconciler {
      * anything so far or the revision has not been healthy yet; otherwise only look.
      */
     private GateResult healthGate(Wave wave, boolean mustWait, Map<ObjectRef, AppliedVersion> applied, Instant deadline) {
-        List<RolloutWaiter.Target> targets = targets(wave.entries(), applied);
         if (!mustWait) {
-            return new GateResult(ports.health().assess(targets), Optional.empty());
+            return new GateResult(ports.health().assess(targets(wave.entries(), applied)), Optional.empty());
         }
+        // wait for what the rollout needs; addresses from controllers outside the app are only reported (GatePolicy)
+        List<RolloutWaiter.Target> waitFor = targets(wave.entries(), applied, gate -> gate == Gate.WAIT);
+        List<RolloutWaiter.Target> reportOnly = targets(wave.entries(), applied, gate -> gate == Gate.REPORT);
         Instant started = clock.instant();
         HealthReport report;
         try {
-            report = ports.health().await(targets, Duration.between(started, deadline));
+            report = ports.health().await(waitFor, Duration.between(started, deadline));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new GateResult(ports.health().assess(targets), Optional.of("interrupted while waiting for health"));
+            return new GateResult(ports.health().assess(waitFor), Optional.of("interrupted while waiting for health"));
         } finally {
             listener.healthWaited(Duration.between(started, clock.instant()));
         }
+        HealthReport shown = reportOnly.isEmpty() ? report : report.with(ports.health().assess(reportOnly));
         if (report.done()) {
-            return new GateResult(report, Optional.empty());
+            return new GateResult(shown, Optional.empty());
         }
-        return new GateResult(report, Optional.of((report.timedOut() ? "not healthy within "
+        return new GateResult(shown, Optional.of((report.timedOut() ? "not healthy within "
                 + Durations.format(app.sync().timeout()) + " (sync.timeout)" : "rollout failed")
                 + (wave.number() != 0 ? " in wave " + wave.number() : "") + ": " + report.describeProblems()));
     }
@@ -265,7 +277,6 @@ public final class Reconciler {
         if (healthy.isEmpty() || healthy.equals(bad.sha())) {
             return withMessage(failed, failed.message() + "; no earlier healthy revision to roll back to");
         }
-        failedRevision = bad.sha();
         RevisionTree target;
         try {
             target = source.snapshotAt(healthy);
@@ -377,7 +388,13 @@ public final class Reconciler {
 
     /** What to judge the health of: the app's own desired objects, at the versions this sync applied (if any). */
     public static List<RolloutWaiter.Target> targets(List<PlanEntry> entries, Map<ObjectRef, AppliedVersion> applied) {
-        return entries.stream().filter(PlanEntry::isOwnDesired)
+        return targets(entries, applied, gate -> gate != Gate.IGNORE);
+    }
+
+    /** The targets whose {@link GatePolicy} verdict passes {@code which}. */
+    private static List<RolloutWaiter.Target> targets(List<PlanEntry> entries, Map<ObjectRef, AppliedVersion> applied,
+                                                      java.util.function.Predicate<Gate> which) {
+        return entries.stream().filter(PlanEntry::isOwnDesired).filter(e -> which.test(GatePolicy.of(e.desired().body())))
                 .map(e -> new RolloutWaiter.Target(e.apiVersion(), e.ref(), applied.get(e.ref()))).toList();
     }
 

@@ -42,8 +42,11 @@ public sealed interface SyncOutcome {
                       long unpruned) implements SyncOutcome {
     }
 
-    /** The revision was rolled back before: it is not retried until a new commit or a manual sync. */
-    record Held(Revision revision) implements SyncOutcome {
+    /**
+     * The revision failed its health gate before (and was rolled back when {@code rolledBack}): it is not
+     * retried until a new commit or a manual sync; its health is still followed.
+     */
+    record Held(Revision revision, boolean rolledBack) implements SyncOutcome {
     }
 
     default boolean succeeded() {

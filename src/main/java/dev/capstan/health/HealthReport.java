@@ -24,6 +24,13 @@ public record HealthReport(List<ObjectHealth> objects, boolean timedOut) {
                 || o.health().status() == HealthStatus.Suspended);
     }
 
+    /** This report plus {@code other}'s objects (shown, not judged: {@link #done()} of the result counts them too). */
+    public HealthReport with(HealthReport other) {
+        List<ObjectHealth> all = new java.util.ArrayList<>(objects);
+        all.addAll(other.objects());
+        return new HealthReport(all, timedOut);
+    }
+
     public List<ObjectHealth> notHealthy() {
         return objects.stream().filter(o -> o.health().status() != HealthStatus.Healthy).toList();
     }

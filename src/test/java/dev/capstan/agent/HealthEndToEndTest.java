@@ -1,5 +1,6 @@
 package dev.capstan.agent;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -251,5 +253,98 @@ class HealthEndToEndTest {
         } finally {
             client.apiextensions().v1().customResourceDefinitions().withName("databases." + group).delete();
         }
+    }
+
+    // --- what a gate waits for: addresses from outside the app are reported, not awaited (GatePolicy) ---
+
+    private static String deployment(String name, String image) {
+        return """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: %s}
+                spec:
+                  replicas: 1
+                  progressDeadlineSeconds: 600
+                  selector: {matchLabels: {app: %s}}
+                  template:
+                    metadata: {labels: {app: %s}}
+                    spec:
+                      containers:
+                      - {name: app, image: "%s"}
+                """.formatted(name, name, name, image);
+    }
+
+    private static String loadBalancer(String annotations) {
+        return """
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: frontend-external
+                  annotations: {%s}
+                spec:
+                  type: LoadBalancer
+                  selector: {app: frontend}
+                  ports: [{port: 80, targetPort: 8080}]
+                """.formatted(annotations);
+    }
+
+    private Map<String, String> shop(String lbAnnotations) {
+        return Map.of("app/frontend.yaml", deployment("frontend", "frontend:v1"),
+                "app/cart.yaml", deployment("cart", "cart:v1"),
+                "app/lb.yaml", loadBalancer(lbAnnotations));
+    }
+
+    @Test
+    void aLoadBalancerWithoutAnAddressIsShownProgressingButDoesNotHoldTheSync() throws Exception {
+        h.remote.commit("shop", shop(""));
+        Instant start = Instant.now();
+        h.start(ns, "app", "interval: 1h, timeout: 2m");
+
+        Map<String, Object> s = h.awaitSyncs(1);
+
+        assertEquals("Succeeded", s.get("phase"), String.valueOf(s.get("message")));
+        assertTrue(Duration.between(start, Instant.now()).toSeconds() < 60, "synced in seconds, not at the timeout");
+        assertEquals("Progressing", AgentHarness.health(s).get("Service/" + ns + "/frontend-external"));
+        assertEquals("Healthy", AgentHarness.health(s).get("Deployment/" + ns + "/frontend"));
+        assertEquals("Progressing", s.get("healthStatus"), "the app says what it still lacks");
+        assertTrue(String.valueOf(s.get("objects")).contains("waiting for the load balancer's address"), s.toString());
+    }
+
+    @Test
+    void healthWaitOnTheServiceMakesTheSyncWaitAndFailAtTheTimeoutNamingIt() throws Exception {
+        h.remote.commit("shop", shop("capstan.dev/health: wait"));
+        h.start(ns, "app", "interval: 1h, timeout: 5s");
+
+        Map<String, Object> s = h.awaitSyncs(1);
+
+        assertEquals("Failed", s.get("phase"));
+        assertEquals("HealthCheckFailed", s.get("reason"));
+        assertEquals("not healthy within 5s (sync.timeout): Service/" + ns + "/frontend-external: Progressing: waiting for "
+                + "the load balancer's address", s.get("message"));
+    }
+
+    @Test
+    void aFailedGateIsNotRetriedEveryIntervalAndTheAppTurnsHealthyWhenItRecovers(KubernetesClient client) throws Exception {
+        h.remote.commit("cart never ready", Map.of("app/frontend.yaml", deployment("frontend", "frontend:v1"),
+                "app/cart.yaml", deployment("cart", "cart:never-ready").replace("progressDeadlineSeconds: 600",
+                        "progressDeadlineSeconds: 3")));
+        h.start(ns, "app", "interval: 2s, timeout: 60s");
+        Map<String, Object> s = h.awaitSyncs(1);
+        assertEquals("HealthCheckFailed", s.get("reason"), String.valueOf(s.get("message")));
+        int mutating = h.requests.mutating().size();
+        double polls = lsRemotes();
+
+        // several intervals later (each one polls Git): nothing re-applied, the status still names the failure
+        await().atMost(Duration.ofSeconds(30)).until(() -> lsRemotes() >= polls + 3);
+        assertEquals(mutating, h.requests.mutating().size(), "no re-apply of the failed revision: " + h.requests.mutating());
+        assertEquals("HealthCheckFailed", h.status().get("reason"));
+        assertEquals(1, h.history().size(), "held, not synced again");
+
+        // the object recovers (here: someone fixes the image by hand): health follows the watch, no sync needed
+        client.apps().deployments().inNamespace(ns).withName("cart").edit(d -> {
+            d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("cart:v1");
+            return d;
+        });
+        await().atMost(Duration.ofSeconds(60)).until(() -> "Healthy".equals(h.status().get("healthStatus")));
     }
 }

@@ -9,7 +9,9 @@ import dev.capstan.apply.WaveResult;
 import dev.capstan.config.ApplicationSpec;
 import dev.capstan.health.AppliedVersion;
 import dev.capstan.health.Health;
+import dev.capstan.health.HealthChecks;
 import dev.capstan.health.HealthReport;
+import dev.capstan.health.HealthStatus;
 import dev.capstan.health.ObjectHealth;
 import dev.capstan.health.RolloutWaiter;
 import dev.capstan.plan.DesiredObject;
@@ -89,6 +91,20 @@ final class FakeCluster implements EnginePorts.Render, EnginePorts.LiveState, En
         return cm;
     }
 
+    /** A Service of {@code type}, with {@code annotations}. */
+    static Map<String, Object> service(String name, String type, Map<String, String> annotations) {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("name", name);
+        meta.put("namespace", "shop");
+        meta.put("annotations", new LinkedHashMap<>(annotations));
+        Map<String, Object> svc = new LinkedHashMap<>();
+        svc.put("apiVersion", "v1");
+        svc.put("kind", "Service");
+        svc.put("metadata", meta);
+        svc.put("spec", new LinkedHashMap<>(Map.of("type", type, "ports", List.of(Map.of("port", 80)))));
+        return svc;
+    }
+
     static ObjectRef ref(String name) {
         return new ObjectRef("", "ConfigMap", "shop", name);
     }
@@ -151,7 +167,8 @@ final class FakeCluster implements EnginePorts.Render, EnginePorts.LiveState, En
         List<DesiredObject> objects = new ArrayList<>();
         for (Map<String, Object> m : commits.get(sha)) {
             Map<?, ?> meta = (Map<?, ?>) m.get("metadata");
-            objects.add(DesiredObjects.prepare(app.name(), ref((String) meta.get("name")), "v1", m, "app.yaml"));
+            ObjectRef ref = new ObjectRef("", (String) m.get("kind"), "shop", (String) meta.get("name"));
+            objects.add(DesiredObjects.prepare(app.name(), ref, "v1", m, "app.yaml"));
         }
         return new DesiredState(objects, List.of());
     }
@@ -226,22 +243,28 @@ final class FakeCluster implements EnginePorts.Render, EnginePorts.LiveState, En
     @Override
     public HealthReport await(List<RolloutWaiter.Target> targets, Duration timeout) {
         calls.add("await " + targets.stream().map(t -> t.ref().name()).toList());
-        return report(targets, false);
+        return report(targets, true);
     }
 
-    private HealthReport report(List<RolloutWaiter.Target> targets, boolean timedOut) {
+    /**
+     * Health by the real checks over what was applied (no status: a ConfigMap is Healthy, a LoadBalancer
+     * Service waits for its address), except versions listed in {@link #crashing}, which are Degraded. A wait
+     * that does not end healthy ends as the real waiter does: Degraded at once, else at the deadline.
+     */
+    private HealthReport report(List<RolloutWaiter.Target> targets, boolean waited) {
         List<ObjectHealth> out = new ArrayList<>();
         for (RolloutWaiter.Target t : targets) {
             Map<String, Object> body = live.get(t.ref());
             Health h = body == null ? Health.missing("not found in the cluster")
-                    : crashing.contains(dataKey(body)) ? Health.degraded("CrashLoopBackOff") : Health.healthy("");
+                    : crashing.contains(dataKey(body)) ? Health.degraded("CrashLoopBackOff") : HealthChecks.assess(body);
             out.add(new ObjectHealth(t.ref(), h));
         }
-        return new HealthReport(out, timedOut);
+        HealthReport report = new HealthReport(out, false);
+        return waited && !report.done() && report.worst() != HealthStatus.Degraded ? new HealthReport(out, true) : report;
     }
 
     private static String dataKey(Map<String, Object> body) {
-        return String.valueOf(((Map<?, ?>) body.get("data")).get("key"));
+        return body.get("data") instanceof Map<?, ?> data ? String.valueOf(data.get("key")) : "";
     }
 
     // --- inventory ---

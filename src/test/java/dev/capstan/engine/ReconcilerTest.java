@@ -12,12 +12,15 @@ import dev.capstan.config.ApplicationSpec;
 import dev.capstan.engine.SyncOutcome.Failed;
 import dev.capstan.engine.SyncOutcome.Rejected;
 import dev.capstan.engine.SyncOutcome.Succeeded;
+import dev.capstan.health.Health;
+import dev.capstan.health.ObjectHealth;
 import dev.capstan.plan.Inventory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -238,6 +241,58 @@ class ReconcilerTest {
         Failed f = assertInstanceOf(Failed.class, reconciler(true, false, true).reconcile(false));
 
         assertTrue(f.message().endsWith("; no earlier healthy revision to roll back to"), f.message());
+    }
+
+    @Test
+    void aLoadBalancerAddressIsReportedButNeverHoldsTheSync() {
+        world.commit("v1", List.of(configMap("a", 0), FakeCluster.service("frontend", "LoadBalancer", Map.of())));
+
+        Succeeded s = assertInstanceOf(Succeeded.class, reconciler().reconcile(false));
+
+        assertTrue(world.calls.contains("await [a]"), world.calls.toString());
+        ObjectHealth lb = s.health().objects().stream().filter(o -> o.ref().name().equals("frontend")).findFirst().orElseThrow();
+        assertEquals(Health.progressing("waiting for the load balancer's address"), lb.health());
+    }
+
+    @Test
+    void healthWaitMakesTheGateWaitForTheAddressAndFailNamingIt() {
+        world.commit("v1", List.of(configMap("a", 0),
+                FakeCluster.service("frontend", "LoadBalancer", Map.of("capstan.dev/health", "wait"))));
+
+        Failed f = assertInstanceOf(Failed.class, reconciler().reconcile(false));
+
+        assertTrue(world.calls.contains("await [a, frontend]"), world.calls.toString());
+        assertEquals("not healthy within 5m (sync.timeout): Service/shop/frontend: Progressing: waiting for the load "
+                + "balancer's address", f.message());
+    }
+
+    @Test
+    void healthIgnoreLeavesAnObjectOutOfTheAppsHealth() {
+        world.commit("v1", List.of(configMap("a", 0),
+                FakeCluster.service("frontend", "LoadBalancer", Map.of("capstan.dev/health", "ignore"))));
+
+        Succeeded s = assertInstanceOf(Succeeded.class, reconciler().reconcile(false));
+
+        assertEquals(List.of("a"), s.health().objects().stream().map(o -> o.ref().name()).toList());
+    }
+
+    @Test
+    void aRevisionThatFailedItsGateIsNotRetriedByTheScheduleButByANewCommitOrAManualSync() {
+        world.commit("v1", List.of(configMap("web", 0, "web-1")));
+        Reconciler r = reconciler();
+        r.reconcile(false);
+        world.commit("v2", List.of(configMap("web", 0, "web-2")));
+        world.crashing.add("web-2");
+        assertEquals(Reason.HealthCheckFailed, assertInstanceOf(Failed.class, r.reconcile(false)).reason());
+        world.calls.clear();
+
+        SyncOutcome.Held held = assertInstanceOf(SyncOutcome.Held.class, r.reconcile(false));
+
+        assertFalse(held.rolledBack());
+        assertEquals(List.of("fetch"), world.calls, "no re-apply, no new wait");
+        assertInstanceOf(Failed.class, r.reconcile(true), "a manual sync tries again");
+        world.commit("v3", List.of(configMap("web", 0, "web-3")));
+        assertInstanceOf(Succeeded.class, r.reconcile(false), "so does a new commit");
     }
 
     @Test
