@@ -56,6 +56,12 @@ public final class AppStatus implements dev.capstan.http.ApplicationView {
         startedAt = now;
     }
 
+    /** A sync waiting on health: what it waits for, as the message, and the objects' health as it is now. */
+    public synchronized void waiting(String waitingFor, HealthReport report) {
+        message = waitingFor;
+        health(report);
+    }
+
     /** A reconcile that decided to do nothing: back to {@code phase}, no history entry. */
     public synchronized void resume(Phase p) {
         phase = p;

@@ -61,8 +61,9 @@ final class EngineAdapters {
                     }
 
                     @Override
-                    public HealthReport await(List<RolloutWaiter.Target> targets, Duration timeout) throws InterruptedException {
-                        return waiter.await(targets, timeout);
+                    public HealthReport await(List<RolloutWaiter.Target> targets, Duration timeout,
+                                              java.util.function.Consumer<HealthReport> progress) throws InterruptedException {
+                        return waiter.await(targets, timeout, progress);
                     }
                 },
                 new EnginePorts.Inventories() {

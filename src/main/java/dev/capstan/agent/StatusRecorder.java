@@ -8,6 +8,8 @@ import dev.capstan.engine.Reconciler;
 import dev.capstan.engine.SyncListener;
 import dev.capstan.engine.SyncOutcome;
 import dev.capstan.health.HealthReport;
+import dev.capstan.health.HealthStatus;
+import dev.capstan.health.ObjectHealth;
 import dev.capstan.health.RolloutWaiter;
 import dev.capstan.metrics.CapstanMetrics;
 import dev.capstan.plan.DesiredObject;
@@ -35,6 +37,9 @@ import org.slf4j.LoggerFactory;
 final class StatusRecorder {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusRecorder.class);
+    /** A sync waiting on health is logged at most this often, not per watch event. */
+    private static final Duration WAIT_LOG_EVERY = Duration.ofSeconds(30);
+    private static final int WAIT_LISTED = 3;
 
     /** Who follows an app's objects between syncs (health monitor, drift detector): told before the status leaves Syncing. */
     interface Followers {
@@ -44,6 +49,7 @@ final class StatusRecorder {
     private final Map<String, AppStatus> statuses = new LinkedHashMap<>();
     private final Map<String, ApplicationSpec> specs = new LinkedHashMap<>();
     private final Map<String, Instant> started = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Instant> lastWaitLog = new java.util.concurrent.ConcurrentHashMap<>();
     private final CapstanMetrics metrics;
     private final EventRecorder events;
     private final Followers followers;
@@ -89,6 +95,21 @@ final class StatusRecorder {
             }
 
             @Override
+            public void waiting(HealthReport report, Duration waited, Duration limit) {
+                List<ObjectHealth> pending = report.objects().stream().filter(o -> o.health().status() != HealthStatus.Healthy
+                        && o.health().status() != HealthStatus.Suspended).toList();
+                String message = waitingMessage(pending, report.objects().size(), waited, limit);
+                status.waiting(message, report);
+                metrics.pendingObjects(app, pending.size());
+                Instant now = clock.instant();
+                Instant last = lastWaitLog.get(app);
+                if (last == null || Duration.between(last, now).compareTo(WAIT_LOG_EVERY) >= 0) {
+                    lastWaitLog.put(app, now);
+                    LOG.info("app={}: {}", app, message);
+                }
+            }
+
+            @Override
             public void healthWaited(Duration waited) {
                 metrics.rollout(app, waited);
             }
@@ -123,6 +144,8 @@ final class StatusRecorder {
             status.clearDrift();
         });
         status.finished(result);
+        metrics.pendingObjects(app, 0);
+        lastWaitLog.remove(app);
         boolean ok = outcome instanceof SyncOutcome.Succeeded;
         metrics.syncFinished(app, ok ? "succeeded" : "failed", took);
         plan.ifPresent(p -> metrics.resources(app, result.inSync(), result.outOfSync(), result.missing()));
@@ -138,6 +161,16 @@ final class StatusRecorder {
         }
         publishAppInfo(app, status);
         log(app, status, result, ok);
+    }
+
+    /** "waiting for 2 of 35 objects: Deployment/shop/web: 1 of 3 replicas available; ... (40s of 5m)" */
+    static String waitingMessage(List<ObjectHealth> pending, int of, Duration waited, Duration limit) {
+        String listed = pending.stream().limit(WAIT_LISTED).map(o -> o.ref() + ": " + o.health().message())
+                .collect(java.util.stream.Collectors.joining("; "));
+        String more = pending.size() > WAIT_LISTED ? "; and " + (pending.size() - WAIT_LISTED) + " more" : "";
+        return "waiting for " + pending.size() + " of " + of + " objects: " + listed + more + " ("
+                + dev.capstan.config.Durations.format(Duration.ofSeconds(waited.toSeconds())) + " of "
+                + dev.capstan.config.Durations.format(limit) + ")";
     }
 
     /** Self-heal re-applied objects between syncs. */

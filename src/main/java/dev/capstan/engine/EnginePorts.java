@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Everything the engine asks of the world beyond Git, one narrow interface per verb, so
@@ -60,7 +61,9 @@ public record EnginePorts(Render render, LiveState live, Apply apply, Prune prun
     public interface Health {
         HealthReport assess(List<RolloutWaiter.Target> targets);
 
-        HealthReport await(List<RolloutWaiter.Target> targets, Duration timeout) throws InterruptedException;
+        /** @param progress the current report while waiting: after changes, and at least every few seconds */
+        HealthReport await(List<RolloutWaiter.Target> targets, Duration timeout, Consumer<HealthReport> progress)
+                throws InterruptedException;
     }
 
     /** What each app applied, kept where a restarted agent finds it. */

@@ -254,7 +254,9 @@ public final class Reconciler {
         Instant started = clock.instant();
         HealthReport report;
         try {
-            report = ports.health().await(waitFor, Duration.between(started, deadline));
+            report = ports.health().await(waitFor, Duration.between(started, deadline),
+                    pending -> listener.waiting(pending, app.sync().timeout().minus(Duration.between(clock.instant(), deadline)),
+                            app.sync().timeout()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new GateResult(ports.health().assess(waitFor), Optional.of("interrupted while waiting for health"));

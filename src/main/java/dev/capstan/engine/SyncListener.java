@@ -1,5 +1,6 @@
 package dev.capstan.engine;
 
+import dev.capstan.health.HealthReport;
 import dev.capstan.plan.ObjectRef;
 import dev.capstan.source.Revision;
 import java.time.Duration;
@@ -15,6 +16,12 @@ public interface SyncListener {
     void started(Instant at);
 
     void fetched(Revision revision);
+
+    /**
+     * A health gate is waiting: the objects it waits for as they are now, how long it has
+     * waited and how long it may (sync.timeout, counted from the sync's start).
+     */
+    void waiting(HealthReport report, Duration waited, Duration limit);
 
     /** Time spent in one health gate. */
     void healthWaited(Duration waited);
@@ -32,6 +39,10 @@ public interface SyncListener {
 
         @Override
         public void fetched(Revision revision) {
+        }
+
+        @Override
+        public void waiting(HealthReport report, Duration waited, Duration limit) {
         }
 
         @Override

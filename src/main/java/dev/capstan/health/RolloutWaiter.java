@@ -65,8 +65,21 @@ public final class RolloutWaiter {
                 .orElse(Health.missing("not found in the cluster")));
     }
 
-    /** Waits as the class says. Each watch event re-assesses only the object it is about, not the whole set. */
+    /** How often a wait reports its progress when no watch event arrives, so "time left" stays true. */
+    private static final long PROGRESS_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
+
+    /** Waits as the class says, without reporting progress. */
     public HealthReport await(List<Target> targets, Duration timeout) throws InterruptedException {
+        return await(targets, timeout, report -> { });
+    }
+
+    /**
+     * Waits as the class says. Each watch event re-assesses only the object it is about, not
+     * the whole set. {@code progress} gets the current report after every change, and at
+     * least every 5 s while nothing changes (never the final one: that is returned).
+     */
+    public HealthReport await(List<Target> targets, Duration timeout, java.util.function.Consumer<HealthReport> progress)
+            throws InterruptedException {
         Map<ObjectRef, Integer> index = new HashMap<>();
         for (int i = 0; i < targets.size(); i++) {
             index.put(targets.get(i).ref(), i);
@@ -109,8 +122,9 @@ public final class RolloutWaiter {
                 if (left <= 0) {
                     return new HealthReport(report.objects(), true);
                 }
+                progress.accept(report);
                 long wait = degradedSince < 0 ? left : Math.min(left, degradedSince + settle.toNanos() - now);
-                wake.tryAcquire(Math.max(wait, 1), TimeUnit.NANOSECONDS);
+                wake.tryAcquire(Math.max(Math.min(wait, PROGRESS_EVERY_NANOS), 1), TimeUnit.NANOSECONDS);
             }
         } finally {
             cache.removeListener(listener);

@@ -65,6 +65,12 @@ public final class CapstanMetrics {
         gauge("capstan_resources", "Managed objects by state", Tags.of("app", app, "state", "missing")).set(missing);
     }
 
+    /** Objects a sync's health gate is waiting on now (0 when it is not waiting). */
+    public void pendingObjects(String app, long count) {
+        gauge("capstan_health_gate_pending_objects", "Objects the running sync's health gate waits on", Tags.of("app", app))
+                .set(count);
+    }
+
     public void applyChange(String app, String action, long count) {
         if (count > 0) {
             Counter.builder("capstan_apply_changes").description("Objects changed by action").tags("app", app, "action", action)

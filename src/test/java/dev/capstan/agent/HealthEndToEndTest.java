@@ -313,14 +313,22 @@ class HealthEndToEndTest {
     @Test
     void healthWaitOnTheServiceMakesTheSyncWaitAndFailAtTheTimeoutNamingIt() throws Exception {
         h.remote.commit("shop", shop("capstan.dev/health: wait"));
-        h.start(ns, "app", "interval: 1h, timeout: 5s");
+        h.start(ns, "app", "interval: 1h, timeout: 15s");
+
+        // while it waits, the status and the metrics say on what, why, and how long is left
+        String waiting = "waiting for 1 of 3 objects: Service/" + ns + "/frontend-external: waiting for the load balancer's address (";
+        await().atMost(Duration.ofSeconds(14)).until(() -> String.valueOf(h.status().get("message")).startsWith(waiting)
+                && "Syncing".equals(h.status().get("phase")));
+        assertTrue(String.valueOf(h.status().get("message")).endsWith(" of 15s)"), String.valueOf(h.status().get("message")));
+        assertTrue(h.metrics().contains("capstan_health_gate_pending_objects{app=\"shop\"} 1.0"), h.metrics());
 
         Map<String, Object> s = h.awaitSyncs(1);
 
         assertEquals("Failed", s.get("phase"));
         assertEquals("HealthCheckFailed", s.get("reason"));
-        assertEquals("not healthy within 5s (sync.timeout): Service/" + ns + "/frontend-external: Progressing: waiting for "
+        assertEquals("not healthy within 15s (sync.timeout): Service/" + ns + "/frontend-external: Progressing: waiting for "
                 + "the load balancer's address", s.get("message"));
+        assertTrue(h.metrics().contains("capstan_health_gate_pending_objects{app=\"shop\"} 0.0"), h.metrics());
     }
 
     @Test

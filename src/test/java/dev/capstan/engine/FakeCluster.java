@@ -241,9 +241,13 @@ final class FakeCluster implements EnginePorts.Render, EnginePorts.LiveState, En
     }
 
     @Override
-    public HealthReport await(List<RolloutWaiter.Target> targets, Duration timeout) {
+    public HealthReport await(List<RolloutWaiter.Target> targets, Duration timeout, java.util.function.Consumer<HealthReport> progress) {
         calls.add("await " + targets.stream().map(t -> t.ref().name()).toList());
-        return report(targets, true);
+        HealthReport report = report(targets, true);
+        if (!report.done()) {
+            progress.accept(report(targets, false)); // as the real waiter: progress while it waits, then the verdict
+        }
+        return report;
     }
 
     /**

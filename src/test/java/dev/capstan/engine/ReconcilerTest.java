@@ -267,6 +267,47 @@ class ReconcilerTest {
     }
 
     @Test
+    void whileAGateWaitsTheListenerHearsWhatItWaitsForAndHowLong() {
+        world.commit("v1", List.of(configMap("a", 0),
+                FakeCluster.service("frontend", "LoadBalancer", Map.of("capstan.dev/health", "wait"))));
+        List<String> heard = new java.util.ArrayList<>();
+        SyncListener listener = new SyncListener() {
+            @Override
+            public void started(Instant at) {
+            }
+
+            @Override
+            public void fetched(dev.capstan.source.Revision revision) {
+            }
+
+            @Override
+            public void waiting(dev.capstan.health.HealthReport report, Duration waited, Duration limit) {
+                heard.add(report.notHealthy().stream().map(o -> o.ref().name()).toList() + " of " + report.objects().size()
+                        + ", limit " + limit);
+            }
+
+            @Override
+            public void healthWaited(Duration waited) {
+            }
+
+            @Override
+            public void rollbackFinished(boolean succeeded) {
+            }
+
+            @Override
+            public void healing(dev.capstan.plan.ObjectRef ref) {
+            }
+        };
+        ApplicationSpec app = new ApplicationSpec("shop", new ApplicationSpec.Repo("git://example/repo.git", "main", "", null),
+                new ApplicationSpec.Destination("shop"), new ApplicationSpec.Sync(Duration.ofMinutes(1), true, false,
+                Duration.ofMinutes(5), false, false, List.of()));
+
+        new Reconciler(app, world, world.ports(), listener, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC)).reconcile(false);
+
+        assertEquals(List.of("[frontend] of 2, limit PT5M"), heard);
+    }
+
+    @Test
     void healthIgnoreLeavesAnObjectOutOfTheAppsHealth() {
         world.commit("v1", List.of(configMap("a", 0),
                 FakeCluster.service("frontend", "LoadBalancer", Map.of("capstan.dev/health", "ignore"))));
