@@ -68,7 +68,10 @@ final class HealthCommand implements Callable<Integer> {
         byte[] bytes = file.equals("-") ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
         String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
         List<Map<String, Object>> objects = new ArrayList<>();
-        for (YamlDocument doc : new YamlReader(YamlLimits.defaults()).readAll(text)) {
+        PrintWriter err = spec.commandLine().getErr();
+        YamlReader reader = YamlReader.lastKeyWins(YamlLimits.defaults(), (line, key) -> err.println(file + ":" + line
+                + ": warning: duplicate key \"" + key + "\": the last one wins, as the API server reads it"));
+        for (YamlDocument doc : reader.readAll(text)) {
             if (!(doc.value() instanceof Map<?, ?> m) || m.get("kind") == null) {
                 throw new IllegalArgumentException("document at line " + doc.line() + " is not a Kubernetes object (no kind)");
             }

@@ -9,25 +9,36 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * An HPA in any served version: autoscaling/v2 and v2beta* carry conditions in status;
  * autoscaling/v1 keeps them as JSON in the annotation
- * {@code autoscaling.alpha.kubernetes.io/conditions}. AbleToScale or ScalingActive False
- * for a failure reason (metrics unavailable, target missing) is Degraded.
+ * {@code autoscaling.alpha.kubernetes.io/conditions}. Degraded only when scaling itself is
+ * impossible (AbleToScale False: the target cannot be read or updated). One that cannot
+ * read its metrics says so but stays Healthy: the workload runs at its current size, and
+ * a cluster without a metrics server (kind, many test clusters) must not fail every sync.
+ * Desired replicas that differ from current ones are a rescale in progress.
  */
 final class HorizontalPodAutoscalerHealth implements HealthCheck {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Set<String> FAILURES = Set.of("FailedGetScale", "FailedUpdateScale", "FailedGetResourceMetric",
-            "InvalidSelector", "FailedGetObjectMetric", "FailedGetPodsMetric", "FailedGetExternalMetric",
-            "FailedComputeMetricsReplicas", "FailedGetContainerResourceMetric", "InvalidMetricSourceType");
+    private static final Set<String> CANNOT_SCALE = Set.of("FailedGetScale", "FailedUpdateScale", "InvalidSelector");
 
     @Override
     public Health assess(Obj o) {
-        for (Obj.Condition c : conditions(o)) {
-            if (c.isFalse() && (c.type().equals("AbleToScale") || c.type().equals("ScalingActive")) && FAILURES.contains(c.reason())) {
-                return Health.degraded(c.type() + " is False: " + c.describe());
+        List<Obj.Condition> conditions = conditions(o);
+        for (Obj.Condition c : conditions) {
+            if (c.isFalse() && c.type().equals("AbleToScale") && CANNOT_SCALE.contains(c.reason())) {
+                return Health.degraded("AbleToScale is False: " + c.describe());
             }
         }
-        return Health.healthy(o.integer("status.currentReplicas", 0) + " current / " + o.integer("status.desiredReplicas", 0)
-                + " desired replicas");
+        long current = o.integer("status.currentReplicas", 0);
+        long desired = o.integer("status.desiredReplicas", 0);
+        for (Obj.Condition c : conditions) {
+            if (c.isFalse() && c.type().equals("ScalingActive")) {
+                return Health.healthy("not autoscaling, " + current + " replicas: ScalingActive is False: " + c.describe());
+            }
+        }
+        if (desired > 0 && desired != current) {
+            return Health.progressing("rescaling from " + current + " to " + desired + " replicas");
+        }
+        return Health.healthy(current + " current / " + desired + " desired replicas");
     }
 
     private static List<Obj.Condition> conditions(Obj o) {

@@ -19,7 +19,7 @@ import org.snakeyaml.engine.v2.schema.Schema;
 
 /**
  * Reads a YAML (or JSON) stream into plain Java data the way kubectl would see it
- * (YAML 1.1 scalars, merge keys, duplicate keys refused), within {@link YamlLimits}.
+ * (YAML 1.1 scalars, merge keys, duplicate keys refused unless {@link #lastKeyWins}), within {@link YamlLimits}.
  * Works on snakeyaml-engine's node graph rather than its object constructor so that
  * every value keeps its line and alias expansion can be counted and stopped.
  */
@@ -39,9 +39,26 @@ public final class YamlReader {
     };
 
     private final YamlLimits limits;
+    /** Null: a duplicate key is an error. Otherwise the last one wins and this hears (line, key). */
+    private final java.util.function.BiConsumer<Integer, String> duplicateKeys;
 
     public YamlReader(YamlLimits limits) {
+        this(limits, null);
+    }
+
+    private YamlReader(YamlLimits limits, java.util.function.BiConsumer<Integer, String> duplicateKeys) {
         this.limits = limits;
+        this.duplicateKeys = duplicateKeys;
+    }
+
+    /**
+     * A reader for objects saved from a cluster ({@code kubectl get -o yaml}), which reads a
+     * duplicate key as the API server's decoder does: the last one wins. {@code warning}
+     * hears the line and key of each, so the caller can say so. Manifests from Git are
+     * never read this way: there a duplicate key is a mistake to fix.
+     */
+    public static YamlReader lastKeyWins(YamlLimits limits, java.util.function.BiConsumer<Integer, String> warning) {
+        return new YamlReader(limits, java.util.Objects.requireNonNull(warning));
     }
 
     /** Every non-empty document of {@code text}; empty documents (only comments, or {@code ---}) are skipped. */
@@ -132,7 +149,11 @@ public final class YamlReader {
                 }
                 String name = String.valueOf(key);
                 if (result.containsKey(name) && !mergedKeys.contains(name)) {
-                    throw new YamlException(line(keyNode), "duplicate key \"" + name + "\"");
+                    if (duplicateKeys == null) {
+                        throw new YamlException(line(keyNode), "duplicate key \"" + name + "\"");
+                    }
+                    duplicateKeys.accept(line(keyNode), name);
+                    result.remove(name); // the last one wins, and takes the last place, as in a JSON decoder
                 }
                 mergedKeys.remove(name);
                 result.put(name, convert(tuple.getValueNode(), depth + 1));

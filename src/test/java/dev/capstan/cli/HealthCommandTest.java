@@ -47,6 +47,27 @@ class HealthCommandTest {
     }
 
     @Test
+    void aDuplicateKeyIsReadAsTheApiServerReadsItTheLastOneWinsWithAWarning() throws Exception {
+        Path saved = tmp.resolve("saved.yaml");
+        Files.writeString(saved, """
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {name: migrate}
+                status:
+                  failed: 1
+                  conditions:
+                  - {type: Failed, status: "True", reason: BackoffLimitExceeded}
+                  conditions:
+                  - {type: Complete, status: "True"}
+                """);
+        CliRun run = CliRun.of("health", "-f", saved.toString());
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().startsWith("Healthy: "), run.out());
+        assertEquals(saved + ":8: warning: duplicate key \"conditions\": the last one wins, as the API server reads it\n",
+                run.err());
+    }
+
+    @Test
     void unreadableInputExitsTwo() throws Exception {
         assertEquals(2, CliRun.of("health", "-f", tmp.resolve("missing.yaml").toString()).exitCode());
         Path bad = tmp.resolve("bad.yaml");

@@ -54,7 +54,9 @@ class HealthChecksTest {
             service-loadbalancer-ready               | Healthy     | LoadBalancer
             ingress-with-address                     | Healthy     | lb.example.com
             ingress-without-address                  | Progressing | publish an address
-            hpa-v2-failed-metrics                    | Degraded    | ScalingActive is False: FailedGetResourceMetric
+            hpa-v2-failed-metrics                    | Healthy     | not autoscaling, 2 replicas: ScalingActive is False: FailedGetResourceMetric
+            hpa-v2-rescaling                         | Progressing | rescaling from 2 to 5 replicas
+            hpa-v2-cannot-update-scale               | Degraded    | AbleToScale is False: FailedUpdateScale
             hpa-v2beta2-healthy                      | Healthy     | 3 current / 3 desired
             hpa-v1-annotation-failed                 | Degraded    | AbleToScale is False: FailedGetScale
             crd-established                          | Healthy     | established
