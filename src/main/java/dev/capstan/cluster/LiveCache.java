@@ -27,6 +27,8 @@ public final class LiveCache implements AutoCloseable {
     private final KubernetesClient client;
     private final Supplier<ClusterDiscovery> discovery;
     private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
+    /** By namespace; empty when pods there cannot be listed (asked once, not at every health check). */
+    private final Map<String, Optional<SharedIndexInformer<GenericKubernetesResource>>> podInformers = new ConcurrentHashMap<>();
     private final java.util.List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Told of every add, update and delete of a cached object (on the informer's thread: return quickly). */
@@ -119,6 +121,52 @@ public final class LiveCache implements AutoCloseable {
         return get(apiVersion, ref).map(r -> (Map<String, Object>) client.getKubernetesSerialization().convertValue(r, Map.class));
     }
 
+    /**
+     * The pods of a namespace as plain data, from a namespace-scoped informer started on
+     * first use (its events reach the listeners like any other object's). Pods carry no
+     * Capstan label, but health judges a rolling-out workload by its pods: a crash-looping
+     * one fails the rollout at once instead of at the progress deadline. Empty when pods
+     * cannot be listed (RBAC): health then falls back to the workload's own status.
+     */
+    @SuppressWarnings("unchecked")
+    public java.util.List<Map<String, Object>> pods(String namespace) {
+        Optional<SharedIndexInformer<GenericKubernetesResource>> informer = podInformers.computeIfAbsent(namespace, this::informPods);
+        if (informer.isEmpty()) {
+            return java.util.List.of();
+        }
+        return informer.get().getStore().list().stream()
+                .map(r -> (Map<String, Object>) client.getKubernetesSerialization().convertValue(r, Map.class)).toList();
+    }
+
+    private Optional<SharedIndexInformer<GenericKubernetesResource>> informPods(String namespace) {
+        try {
+            SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources("v1", "Pod")
+                    .inNamespace(namespace)
+                    .inform(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
+                        @Override
+                        public void onAdd(GenericKubernetesResource r) {
+                            publish("v1", "Pod", r, false);
+                        }
+
+                        @Override
+                        public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource r) {
+                            publish("v1", "Pod", r, false);
+                        }
+
+                        @Override
+                        public void onDelete(GenericKubernetesResource r, boolean unknownFinalState) {
+                            publish("v1", "Pod", r, true);
+                        }
+                    }, 0);
+            // inform() returns after the initial list: the store is complete from here on
+            LOG.debug("watching pods in {}", namespace);
+            return Optional.of(informer);
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            LOG.warn("cannot watch pods in {} (health will not see failing pods): {}", namespace, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     /** True when every informer has finished its initial list. */
     public boolean synced() {
         return informers.values().stream().allMatch(SharedIndexInformer::hasSynced);
@@ -132,5 +180,7 @@ public final class LiveCache implements AutoCloseable {
     public void close() {
         informers.values().forEach(SharedIndexInformer::close);
         informers.clear();
+        podInformers.values().forEach(i -> i.ifPresent(SharedIndexInformer::close));
+        podInformers.clear();
     }
 }

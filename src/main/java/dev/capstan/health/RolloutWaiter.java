@@ -61,8 +61,16 @@ public final class RolloutWaiter {
         return new ObjectHealth(t.ref(), cache.find(t.apiVersion(), t.ref())
                 .map(live -> t.applied() != null && !t.applied().seenIn(live)
                         ? Health.progressing("waiting for the watch to observe the applied change")
-                        : HealthChecks.assess(live))
+                        : withPods(t, live, HealthChecks.assess(live)))
                 .orElse(Health.missing("not found in the cluster")));
+    }
+
+    /** A rolling-out workload is judged by its pods too (see {@link WorkloadPods}); their informer starts on first need. */
+    private Health withPods(Target t, Map<String, Object> live, Health own) {
+        if (own.status() != HealthStatus.Progressing || !WorkloadPods.applies(t.ref())) {
+            return own;
+        }
+        return WorkloadPods.judge(own, live, cache.pods(t.ref().namespace()));
     }
 
     /** How often a wait reports its progress when no watch event arrives, so "time left" stays true. */
@@ -91,6 +99,14 @@ public final class RolloutWaiter {
             if (index.containsKey(ref)) {
                 changed.add(ref);
                 wake.release();
+            } else if (ref.group().isEmpty() && ref.kind().equals("Pod")) {
+                // a pod changed: the workloads of its namespace may now be judged Degraded by it
+                for (Target t : targets) {
+                    if (WorkloadPods.applies(t.ref()) && t.ref().namespace().equals(ref.namespace())) {
+                        changed.add(t.ref());
+                        wake.release();
+                    }
+                }
             }
         };
         cache.addListener(listener);

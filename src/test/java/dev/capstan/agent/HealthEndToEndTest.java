@@ -103,6 +103,30 @@ class HealthEndToEndTest {
     }
 
     @Test
+    void aCrashLoopingRolloutFailsInSecondsNotAtItsProgressDeadlineAndIsRolledBack(KubernetesClient client) throws Exception {
+        String v1 = h.remote.commit("web v1", Map.of("app/web.yaml", deployment("web:v1").replace("progressDeadlineSeconds: 4",
+                "progressDeadlineSeconds: 600")));
+        h.start(ns, "app", "interval: 1h, timeout: 5m, rollback: onFailure");
+        assertEquals("Succeeded", h.awaitSyncs(1).get("phase"));
+
+        h.remote.commit("web v2 crash-loops", Map.of("app/web.yaml", deployment("web:crashloop")
+                .replace("progressDeadlineSeconds: 4", "progressDeadlineSeconds: 600")));
+        Instant committed = Instant.now();
+        h.syncNow();
+        Map<String, Object> s = h.awaitSyncs(2);
+        long seconds = java.time.Duration.between(committed, Instant.now()).toSeconds();
+
+        assertEquals("RolledBack", s.get("phase"), String.valueOf(s.get("message")));
+        assertTrue(((String) s.get("message")).contains("rollout failed: Deployment/" + ns + "/web: Degraded: Pod/web-"),
+                String.valueOf(s.get("message")));
+        assertTrue(((String) s.get("message")).contains("CrashLoopBackOff"), String.valueOf(s.get("message")));
+        assertEquals("web:v1", web(client).getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+        assertEquals(v1, ((Map<?, ?>) s.get("lastSyncedRevision")).get("sha"));
+        assertTrue(seconds < 30, "commit to rolled back in " + seconds + " s");
+        System.out.println("crash-looping rollout: commit to rolled back and healthy in " + seconds + " s");
+    }
+
+    @Test
     void aRolloutThatNeverBecomesReadyIsDegradedAndRolledBack(KubernetesClient client) throws Exception {
         String v1 = h.remote.commit("web v1", Map.of("app/web.yaml", deployment("web:v1")));
         h.start(ns, "app", "interval: 1h, timeout: 60s, rollback: onFailure, prune: true");
