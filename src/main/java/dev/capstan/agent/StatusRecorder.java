@@ -70,10 +70,6 @@ final class StatusRecorder {
         return List.copyOf(statuses.values());
     }
 
-    AppStatus status(String app) {
-        return statuses.get(app);
-    }
-
     /** Whether the app is mid-sync: its sync settles its objects itself, so drift and health events wait. */
     boolean syncing(String app) {
         return statuses.get(app).phase() == Phase.Syncing;
@@ -135,12 +131,11 @@ final class StatusRecorder {
             return;
         }
         Duration took = Duration.between(started.getOrDefault(app, clock.instant()), clock.instant());
-        Optional<Plan> plan = Reconciler.plannedIn(outcome);
+        Optional<Plan> plan = outcome.planned();
         SyncResult result = result(status, outcome, plan, took);
         plan.ifPresent(p -> {
             // before the status leaves Syncing: a drift check must never compare against the previous desired state
-            followers.follow(specs.get(app), Reconciler.targets(p.entries(), Map.of()),
-                    p.entries().stream().filter(PlanEntry::isOwnDesired).map(PlanEntry::desired).toList());
+            followers.follow(specs.get(app), Reconciler.healthTargets(p), p.ownDesired());
             status.clearDrift();
         });
         status.finished(result);

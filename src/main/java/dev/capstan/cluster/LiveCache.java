@@ -122,19 +122,21 @@ public final class LiveCache implements AutoCloseable {
     }
 
     /**
-     * The pods of a namespace as plain data, from a namespace-scoped informer started on
+     * The pods of a namespace that carry {@code matchLabels}, as plain data, from a namespace-scoped informer started on
      * first use (its events reach the listeners like any other object's). Pods carry no
      * Capstan label, but health judges a rolling-out workload by its pods: a crash-looping
      * one fails the rollout at once instead of at the progress deadline. Empty when pods
      * cannot be listed (RBAC): health then falls back to the workload's own status.
      */
     @SuppressWarnings("unchecked")
-    public java.util.List<Map<String, Object>> pods(String namespace) {
+    public java.util.List<Map<String, Object>> pods(String namespace, Map<String, String> matchLabels) {
         Optional<SharedIndexInformer<GenericKubernetesResource>> informer = podInformers.computeIfAbsent(namespace, this::informPods);
         if (informer.isEmpty()) {
             return java.util.List.of();
         }
+        // only the selected pods are converted: this runs at every pod event while a rollout is awaited
         return informer.get().getStore().list().stream()
+                .filter(r -> r.getMetadata().getLabels() != null && r.getMetadata().getLabels().entrySet().containsAll(matchLabels.entrySet()))
                 .map(r -> (Map<String, Object>) client.getKubernetesSerialization().convertValue(r, Map.class)).toList();
     }
 

@@ -32,7 +32,7 @@ public final class DesiredStateBuilder implements EnginePorts.Render {
     }
 
     /** Render options with the cluster's discovery applied, when there is one. */
-    public RenderOptions options() {
+    private RenderOptions options() {
         ServedApis d = discovery == null ? null : discovery.get();
         if (d == null) {
             return options;

@@ -7,15 +7,11 @@ import dev.capstan.apply.ChangeSet;
 import dev.capstan.apply.DryRun;
 import dev.capstan.apply.WaveResult;
 import dev.capstan.config.ApplicationSpec;
-import dev.capstan.config.Durations;
 import dev.capstan.engine.SyncOutcome.Failed;
 import dev.capstan.engine.SyncOutcome.Rejected;
 import dev.capstan.engine.SyncOutcome.Succeeded;
 import dev.capstan.health.AppliedVersion;
-import dev.capstan.health.GatePolicy;
-import dev.capstan.health.GatePolicy.Gate;
 import dev.capstan.health.HealthReport;
-import dev.capstan.health.RolloutWaiter;
 import dev.capstan.plan.DesiredObject;
 import dev.capstan.plan.Diff;
 import dev.capstan.plan.Inventory;
@@ -35,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,6 +57,7 @@ public final class Reconciler {
     private final EnginePorts ports;
     private final SyncListener listener;
     private final Clock clock;
+    private final HealthGate gate;
     /** A revision that failed its health gate (and was rolled back, if asked): not retried until a new commit or a manual sync. */
     private volatile String failedRevision;
     private volatile boolean heldAfterRollback;
@@ -74,6 +70,7 @@ public final class Reconciler {
         this.ports = ports;
         this.listener = listener;
         this.clock = clock;
+        this.gate = new HealthGate(ports.health(), listener, clock, app.sync().timeout());
     }
 
     public String app() {
@@ -141,16 +138,16 @@ public final class Reconciler {
         boolean unproven = !previous.healthyRevision().equals(revision.sha());
         WavesApplied waves = applyWaves(revision, plan, changes, unproven, healthDeadline);
         if (waves.failure().isPresent()) {
-            recordInventory(Inventories.afterFailure(previous, desired.objects()));
+            recordInventory(previous.withAll(desired.objects()));
             return waves.failure().get();
         }
         // inventory: everything applied plus what is still to prune, so a crash here loses nothing
         List<PlanEntry> stale = plan.of(PlanEntry.Kind.PRUNE);
-        recordInventory(Inventories.of(desired.objects(), stale, revision.sha(), previous.healthyRevision()));
+        recordInventory(Inventory.of(desired.objects(), stale, revision.sha(), previous.healthyRevision()));
         // prune what left Git, after the last wave
         List<PlanEntry> remaining = app.sync().prune() ? prune(stale, changes) : stale;
         if (remaining != stale) {
-            recordInventory(Inventories.of(desired.objects(), remaining, revision.sha(), previous.healthyRevision()));
+            recordInventory(Inventory.of(desired.objects(), remaining, revision.sha(), previous.healthyRevision()));
         }
         if (app.sync().prune() && !remaining.isEmpty()) {
             List<Change> failed = changes.of(Action.FAILED);
@@ -158,8 +155,8 @@ public final class Reconciler {
                     failed.size() == 1 ? Optional.of(failed.get(0).ref()) : Optional.empty(), plan, changes, waves.lastReport());
         }
         // every wave passed its gate: this revision is healthy, a rollback may return to it
-        recordInventory(Inventories.of(desired.objects(), remaining, revision.sha(), revision.sha()));
-        HealthReport health = ports.health().assess(targets(plan.entries(), Map.of()));
+        recordInventory(Inventory.of(desired.objects(), remaining, revision.sha(), revision.sha()));
+        HealthReport health = ports.health().assess(healthTargets(plan));
         return new Succeeded(revision, plan, changes, health, remaining.size());
     }
 
@@ -195,10 +192,10 @@ public final class Reconciler {
                 changes.addAll(e.changes());
                 return new WavesApplied(lastReport, Optional.of(applyFailed(revision, plan, changes, e, lastReport)));
             }
-            GateResult gate = healthGate(wave, changedSoFar || unproven, applied, deadline);
-            lastReport = Optional.of(gate.report());
-            if (gate.failure().isPresent()) {
-                return new WavesApplied(lastReport, Optional.of(new Failed(revision, Reason.HealthCheckFailed, gate.failure().get(),
+            HealthGate.Verdict verdict = gate.check(wave, changedSoFar || unproven, applied, deadline);
+            lastReport = Optional.of(verdict.report());
+            if (verdict.failure().isPresent()) {
+                return new WavesApplied(lastReport, Optional.of(new Failed(revision, Reason.HealthCheckFailed, verdict.failure().get(),
                         Optional.empty(), plan, changes, lastReport)));
             }
         }
@@ -234,42 +231,6 @@ public final class Reconciler {
             ports.live().watch(d.apiVersion(), d.ref().kind());
         }
         return Planner.plan(app.name(), desired, ports.live()::find, previous);
-    }
-
-    /** A health gate's verdict: the report, and why the sync must stop (empty when the next wave may start). */
-    private record GateResult(HealthReport report, Optional<String> failure) {
-    }
-
-    /**
-     * After a wave: wait (watch-driven) until its objects are healthy when this sync changed
-     * anything so far or the revision has not been healthy yet; otherwise only look.
-     */
-    private GateResult healthGate(Wave wave, boolean mustWait, Map<ObjectRef, AppliedVersion> applied, Instant deadline) {
-        if (!mustWait) {
-            return new GateResult(ports.health().assess(targets(wave.entries(), applied)), Optional.empty());
-        }
-        // wait for what the rollout needs; addresses from controllers outside the app are only reported (GatePolicy)
-        List<RolloutWaiter.Target> waitFor = targets(wave.entries(), applied, gate -> gate == Gate.WAIT);
-        List<RolloutWaiter.Target> reportOnly = targets(wave.entries(), applied, gate -> gate == Gate.REPORT);
-        Instant started = clock.instant();
-        HealthReport report;
-        try {
-            report = ports.health().await(waitFor, Duration.between(started, deadline),
-                    pending -> listener.waiting(pending, app.sync().timeout().minus(Duration.between(clock.instant(), deadline)),
-                            app.sync().timeout()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new GateResult(ports.health().assess(waitFor), Optional.of("interrupted while waiting for health"));
-        } finally {
-            listener.healthWaited(Duration.between(started, clock.instant()));
-        }
-        HealthReport shown = reportOnly.isEmpty() ? report : report.with(ports.health().assess(reportOnly));
-        if (report.done()) {
-            return new GateResult(shown, Optional.empty());
-        }
-        return new GateResult(shown, Optional.of((report.timedOut() ? "not healthy within "
-                + Durations.format(app.sync().timeout()) + " (sync.timeout)" : "rollout failed")
-                + (wave.number() != 0 ? " in wave " + wave.number() : "") + ": " + report.describeProblems()));
     }
 
     /** Re-applies the last healthy revision after {@code failed} failed its health gate. */
@@ -319,19 +280,7 @@ public final class Reconciler {
 
     /** The objects the outcome's plan wanted, for self-heal until the next sync. */
     private void remember(SyncOutcome outcome) {
-        plannedIn(outcome).ifPresent(plan ->
-                lastDesired = plan.entries().stream().filter(PlanEntry::isOwnDesired).map(PlanEntry::desired).toList());
-    }
-
-    /** The plan a sync got as far as, if any. */
-    public static Optional<Plan> plannedIn(SyncOutcome outcome) {
-        if (outcome instanceof Succeeded s) {
-            return Optional.of(s.plan());
-        }
-        if (outcome instanceof Failed f) {
-            return Optional.of(f.plan());
-        }
-        return outcome instanceof SyncOutcome.RolledBack r ? Optional.of(r.plan()) : Optional.empty();
+        outcome.planned().ifPresent(plan -> lastDesired = plan.ownDesired());
     }
 
     /**
@@ -377,6 +326,11 @@ public final class Reconciler {
         }
     }
 
+    /** What an app's health is judged on after a sync that planned {@code plan}: its own objects but the ignored ones. */
+    public static List<dev.capstan.health.RolloutWaiter.Target> healthTargets(Plan plan) {
+        return HealthGate.targets(plan.entries(), Map.of());
+    }
+
     /** The one place the engine writes an app's inventory. */
     private void recordInventory(Inventory inventory) {
         ports.inventories().write(app.name(), inventory);
@@ -386,38 +340,5 @@ public final class Reconciler {
     private static List<PlanEntry> stillThere(List<PlanEntry> stale, ChangeSet pruned) {
         Set<ObjectRef> failed = pruned.of(Action.FAILED).stream().map(Change::ref).collect(Collectors.toSet());
         return stale.stream().filter(e -> failed.contains(e.ref())).toList();
-    }
-
-    /** What to judge the health of: the app's own desired objects, at the versions this sync applied (if any). */
-    public static List<RolloutWaiter.Target> targets(List<PlanEntry> entries, Map<ObjectRef, AppliedVersion> applied) {
-        return targets(entries, applied, gate -> gate != Gate.IGNORE);
-    }
-
-    /** The targets whose {@link GatePolicy} verdict passes {@code which}. */
-    private static List<RolloutWaiter.Target> targets(List<PlanEntry> entries, Map<ObjectRef, AppliedVersion> applied,
-                                                      java.util.function.Predicate<Gate> which) {
-        return entries.stream().filter(PlanEntry::isOwnDesired).filter(e -> which.test(GatePolicy.of(e.desired().body())))
-                .map(e -> new RolloutWaiter.Target(e.apiVersion(), e.ref(), applied.get(e.ref()))).toList();
-    }
-
-    /** Inventory contents at each step. */
-    static final class Inventories {
-        private Inventories() {
-        }
-
-        static Inventory of(List<DesiredObject> desired, List<PlanEntry> stillStale, String revision, String healthy) {
-            List<Inventory.Entry> entries = new ArrayList<>();
-            desired.forEach(d -> entries.add(new Inventory.Entry(d.apiVersion(), d.ref())));
-            stillStale.forEach(e -> entries.add(new Inventory.Entry(e.apiVersion(), e.ref())));
-            return new Inventory(entries, revision, healthy);
-        }
-
-        /** After a failed apply or gate: whatever may now exist, so a later prune can still find it. */
-        static Inventory afterFailure(Inventory previous, List<DesiredObject> desired) {
-            Map<ObjectRef, Inventory.Entry> all = new LinkedHashMap<>();
-            previous.entries().forEach(e -> all.put(e.ref(), e));
-            desired.forEach(d -> all.putIfAbsent(d.ref(), new Inventory.Entry(d.apiVersion(), d.ref())));
-            return new Inventory(new ArrayList<>(all.values()), previous.revision(), previous.healthyRevision());
-        }
     }
 }

@@ -13,48 +13,32 @@ import java.time.Instant;
  */
 public interface SyncListener {
 
-    void started(Instant at);
+    default void started(Instant at) {
+    }
 
-    void fetched(Revision revision);
+    default void fetched(Revision revision) {
+    }
 
     /**
      * A health gate is waiting: the objects it waits for as they are now, how long it has
      * waited and how long it may (sync.timeout, counted from the sync's start).
      */
-    void waiting(HealthReport report, Duration waited, Duration limit);
+    default void waiting(HealthReport report, Duration waited, Duration limit) {
+    }
 
     /** Time spent in one health gate. */
-    void healthWaited(Duration waited);
+    default void healthWaited(Duration waited) {
+    }
 
     /** A rollback ran to its end. */
-    void rollbackFinished(boolean succeeded);
+    default void rollbackFinished(boolean succeeded) {
+    }
 
     /** Self-heal is about to re-apply {@code ref} (before the call: our own watch event can arrive first). */
-    void healing(ObjectRef ref);
+    default void healing(ObjectRef ref) {
+    }
 
+    /** Hears nothing. */
     SyncListener NONE = new SyncListener() {
-        @Override
-        public void started(Instant at) {
-        }
-
-        @Override
-        public void fetched(Revision revision) {
-        }
-
-        @Override
-        public void waiting(HealthReport report, Duration waited, Duration limit) {
-        }
-
-        @Override
-        public void healthWaited(Duration waited) {
-        }
-
-        @Override
-        public void rollbackFinished(boolean succeeded) {
-        }
-
-        @Override
-        public void healing(ObjectRef ref) {
-        }
     };
 }

@@ -49,6 +49,17 @@ public sealed interface SyncOutcome {
     record Held(Revision revision, boolean rolledBack) implements SyncOutcome {
     }
 
+    /** The plan the sync got as far as, if any. */
+    default Optional<Plan> planned() {
+        if (this instanceof Succeeded s) {
+            return Optional.of(s.plan());
+        }
+        if (this instanceof Failed f) {
+            return Optional.of(f.plan());
+        }
+        return this instanceof RolledBack r ? Optional.of(r.plan()) : Optional.empty();
+    }
+
     default boolean succeeded() {
         return this instanceof Succeeded || this instanceof Held;
     }

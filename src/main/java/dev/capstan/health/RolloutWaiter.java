@@ -70,16 +70,13 @@ public final class RolloutWaiter {
         if (own.status() != HealthStatus.Progressing || !WorkloadPods.applies(t.ref())) {
             return own;
         }
-        return WorkloadPods.judge(own, live, cache.pods(t.ref().namespace()));
+        return WorkloadPods.selector(live)
+                .map(selector -> WorkloadPods.judge(own, live, cache.pods(t.ref().namespace(), selector)))
+                .orElse(own);
     }
 
     /** How often a wait reports its progress when no watch event arrives, so "time left" stays true. */
     private static final long PROGRESS_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
-
-    /** Waits as the class says, without reporting progress. */
-    public HealthReport await(List<Target> targets, Duration timeout) throws InterruptedException {
-        return await(targets, timeout, report -> { });
-    }
 
     /**
      * Waits as the class says. Each watch event re-assesses only the object it is about, not

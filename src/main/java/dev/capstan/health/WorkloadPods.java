@@ -25,6 +25,21 @@ public final class WorkloadPods {
     }
 
     /**
+     * The workload's pod selector when it is plain {@code matchLabels}; empty otherwise (anything
+     * else is left to the workload's own status).
+     */
+    public static java.util.Optional<Map<String, String>> selector(Map<String, Object> workload) {
+        Obj w = new Obj(workload);
+        if (!(w.get("spec.selector.matchLabels") instanceof Map<?, ?> labels) || labels.isEmpty()
+                || w.get("spec.selector.matchExpressions") != null) {
+            return java.util.Optional.empty();
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        labels.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+        return java.util.Optional.of(out);
+    }
+
+    /**
      * @param health the workload's own health
      * @param pods the pods of its namespace (plain data); those its selector matches count
      */
@@ -32,15 +47,14 @@ public final class WorkloadPods {
         if (health.status() != HealthStatus.Progressing) {
             return health;
         }
-        Obj w = new Obj(workload);
-        if (!(w.get("spec.selector.matchLabels") instanceof Map<?, ?> selector) || selector.isEmpty()
-                || w.get("spec.selector.matchExpressions") != null) {
-            return health; // only matchLabels is read here; anything else is left to the workload's status
+        java.util.Optional<Map<String, String>> selector = selector(workload);
+        if (selector.isEmpty()) {
+            return health;
         }
         for (Map<String, Object> pod : pods) {
             Obj p = new Obj(pod);
             if (p.has("metadata.deletionTimestamp") || !(p.get("metadata.labels") instanceof Map<?, ?> labels)
-                    || !labels.entrySet().containsAll(selector.entrySet())) {
+                    || !labels.entrySet().containsAll(selector.get().entrySet())) {
                 continue;
             }
             Health ph = HealthChecks.assess(pod);

@@ -31,6 +31,22 @@ public record Inventory(List<Entry> entries, String revision, String healthyRevi
         this(entries, revision, "");
     }
 
+    /** What a sync applied ({@code desired}) plus the stale objects it has not yet pruned, so a crash loses none of them. */
+    public static Inventory of(List<DesiredObject> desired, List<PlanEntry> stillStale, String revision, String healthyRevision) {
+        List<Entry> entries = new ArrayList<>();
+        desired.forEach(d -> entries.add(new Entry(d.apiVersion(), d.ref())));
+        stillStale.forEach(e -> entries.add(new Entry(e.apiVersion(), e.ref())));
+        return new Inventory(entries, revision, healthyRevision);
+    }
+
+    /** After a failed apply or health gate: this inventory plus whatever of {@code desired} may now exist, so a later prune still finds it. */
+    public Inventory withAll(List<DesiredObject> desired) {
+        Map<ObjectRef, Entry> all = new java.util.LinkedHashMap<>();
+        entries.forEach(e -> all.put(e.ref(), e));
+        desired.forEach(d -> all.putIfAbsent(d.ref(), new Entry(d.apiVersion(), d.ref())));
+        return new Inventory(new ArrayList<>(all.values()), revision, healthyRevision);
+    }
+
     /** As ConfigMap data: {@code revision}, {@code healthyRevision}, and {@code objects} one per line: apiVersion Kind namespace name ("-" for none). */
     public Map<String, String> toData() {
         StringBuilder lines = new StringBuilder();

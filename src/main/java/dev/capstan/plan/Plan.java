@@ -9,6 +9,11 @@ public record Plan(List<PlanEntry> entries) {
         entries = List.copyOf(entries);
     }
 
+    /** The objects Git wants that this app applies (not prunes, not other apps' objects), in apply order. */
+    public List<DesiredObject> ownDesired() {
+        return entries.stream().filter(PlanEntry::isOwnDesired).map(PlanEntry::desired).toList();
+    }
+
     public List<PlanEntry> of(PlanEntry.Kind kind) {
         return entries.stream().filter(e -> e.kind() == kind).toList();
     }

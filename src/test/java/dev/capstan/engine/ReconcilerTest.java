@@ -34,11 +34,19 @@ class ReconcilerTest {
 
     private final FakeCluster world = new FakeCluster();
 
-    private Reconciler reconciler(boolean prune, boolean allowEmpty, boolean rollback) {
-        ApplicationSpec app = new ApplicationSpec("shop", new ApplicationSpec.Repo("git://example/repo.git", "main", "", null),
+    private static ApplicationSpec app(boolean prune, boolean allowEmpty, boolean rollback) {
+        return new ApplicationSpec("shop", new ApplicationSpec.Repo("git://example/repo.git", "main", "", null),
                 new ApplicationSpec.Destination("shop"), new ApplicationSpec.Sync(Duration.ofMinutes(1), prune, allowEmpty,
                 Duration.ofMinutes(5), rollback, false, List.of()));
-        return new Reconciler(app, world, world.ports(), SyncListener.NONE, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+    }
+
+    private Reconciler reconciler(boolean prune, boolean allowEmpty, boolean rollback, SyncListener listener) {
+        return new Reconciler(app(prune, allowEmpty, rollback), world, world.ports(), listener,
+                Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+    }
+
+    private Reconciler reconciler(boolean prune, boolean allowEmpty, boolean rollback) {
+        return reconciler(prune, allowEmpty, rollback, SyncListener.NONE);
     }
 
     private Reconciler reconciler() {
@@ -273,36 +281,13 @@ class ReconcilerTest {
         List<String> heard = new java.util.ArrayList<>();
         SyncListener listener = new SyncListener() {
             @Override
-            public void started(Instant at) {
-            }
-
-            @Override
-            public void fetched(dev.capstan.source.Revision revision) {
-            }
-
-            @Override
             public void waiting(dev.capstan.health.HealthReport report, Duration waited, Duration limit) {
                 heard.add(report.notHealthy().stream().map(o -> o.ref().name()).toList() + " of " + report.objects().size()
                         + ", limit " + limit);
             }
-
-            @Override
-            public void healthWaited(Duration waited) {
-            }
-
-            @Override
-            public void rollbackFinished(boolean succeeded) {
-            }
-
-            @Override
-            public void healing(dev.capstan.plan.ObjectRef ref) {
-            }
         };
-        ApplicationSpec app = new ApplicationSpec("shop", new ApplicationSpec.Repo("git://example/repo.git", "main", "", null),
-                new ApplicationSpec.Destination("shop"), new ApplicationSpec.Sync(Duration.ofMinutes(1), true, false,
-                Duration.ofMinutes(5), false, false, List.of()));
 
-        new Reconciler(app, world, world.ports(), listener, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC)).reconcile(false);
+        reconciler(true, false, false, listener).reconcile(false);
 
         assertEquals(List.of("[frontend] of 2, limit PT5M"), heard);
     }
