@@ -17,6 +17,8 @@ import dev.capstan.http.StatusServer;
 import dev.capstan.metrics.CapstanMetrics;
 import dev.capstan.render.ApiVersionPolicy;
 import dev.capstan.render.RenderOptions;
+import dev.capstan.render.Renderers;
+import dev.capstan.render.tool.Tools;
 import dev.capstan.source.GitCredentials;
 import dev.capstan.source.GitSource;
 import dev.capstan.source.GitSourceException;
@@ -58,6 +60,7 @@ public final class Agent implements AutoCloseable {
     private boolean leading;
     private final List<GitSource> sources = new ArrayList<>();
     private final StatusServer server;
+    private final Renderers renderers;
 
     public Agent(AgentConfig config, KubernetesClient client, Map<String, String> env) throws GitSourceException {
         this.config = config;
@@ -70,7 +73,11 @@ public final class Agent implements AutoCloseable {
                 this::follow, Clock.systemUTC());
         this.monitor = new HealthMonitor(cache, waiter, recorder);
         this.drift = new DriftDetector(cache, recorder, this::heal, Clock.systemUTC());
-        EnginePorts ports = EngineAdapters.ports(new DesiredStateBuilder(renderOptions(config), discovery::current), cache,
+        RenderOptions renderOptions = renderOptions(config);
+        this.renderers = Tools.renderers(renderOptions, config.render().tools(), env);
+        metrics.renderCache(renderers.cache());
+        EnginePorts ports = EngineAdapters.ports(new DesiredStateBuilder(renderOptions, renderers,
+                config.render().kubeVersion() + ".0", discovery::current), cache,
                 new Applier(client, discovery, new ApplyOptions("capstan", config.apply().forceConflicts(),
                         java.time.Duration.ofSeconds(60), config.apply().parallelism())),
                 new Pruner(client, discovery), waiter, new InventoryStore(client, config.namespace()));

@@ -27,6 +27,7 @@ public final class AppStatus implements dev.capstan.http.ApplicationView {
 
     private final ApplicationSpec spec;
     private Revision revision;
+    private dev.capstan.render.RenderKind render;
     private Revision lastSynced;
     private Phase phase = Phase.Idle;
     private Reason reason;
@@ -65,6 +66,11 @@ public final class AppStatus implements dev.capstan.http.ApplicationView {
     /** A reconcile that decided to do nothing: back to {@code phase}, no history entry. */
     public synchronized void resume(Phase p) {
         phase = p;
+    }
+
+    /** How the app's path renders; shown once a render succeeded. */
+    public synchronized void rendered(dev.capstan.render.RenderKind kind) {
+        render = kind;
     }
 
     public synchronized void revision(Revision r) {
@@ -184,6 +190,7 @@ public final class AppStatus implements dev.capstan.http.ApplicationView {
         json.put("repo", Map.of("url", dev.capstan.config.Secrets.redactUrls(spec.repo().url()), "ref", spec.repo().ref(),
                 "path", spec.repo().path()));
         json.put("destination", Map.of("namespace", spec.destination().namespace()));
+        json.put("render", render == null ? null : render.label());
         json.put("revision", StatusJson.revision(revision));
         json.put("lastSyncedRevision", StatusJson.revision(lastSynced));
         json.put("syncStatus", syncStatus().name());

@@ -91,6 +91,11 @@ final class StatusRecorder {
             }
 
             @Override
+            public void rendered(dev.capstan.render.RenderKind kind) {
+                status.rendered(kind);
+            }
+
+            @Override
             public void waiting(HealthReport report, Duration waited, Duration limit) {
                 List<ObjectHealth> pending = report.objects().stream().filter(o -> o.health().status() != HealthStatus.Healthy
                         && o.health().status() != HealthStatus.Suspended).toList();

@@ -50,7 +50,8 @@ final class RenderCommand implements Callable<Integer> {
                     discovery = ClusterDiscovery.load(client);
                 }
             }
-            ManifestSet set = source.render(source.builder(discovery));
+            ManifestSet set = source.render(PlanCommand.defaultAppName(source), source.builder(discovery));
+            err.println(SourceOptions.describe(set, source.shownPath()));
             set.warnings().forEach(err::println);
             out.print(new YamlWriter().writeAll(set.manifests().stream().map(Manifest::object).toList()));
             out.flush();

@@ -25,14 +25,17 @@ public final class ClusterDiscovery implements ServedApis {
     private final Set<String> served;
     private final Map<String, Boolean> namespaced;
     private final Map<String, ResourceDefinitionContext> contexts;
+    private final String version;
 
-    ClusterDiscovery(Set<String> served, Map<String, Boolean> namespaced, Map<String, ResourceDefinitionContext> contexts) {
+    ClusterDiscovery(Set<String> served, Map<String, Boolean> namespaced, Map<String, ResourceDefinitionContext> contexts,
+                     String version) {
+        this.version = version;
         this.served = Set.copyOf(served);
         this.namespaced = Map.copyOf(namespaced);
         this.contexts = Map.copyOf(contexts);
     }
 
-    /** Reads discovery: one request for the groups, one per group version. */
+    /** Reads discovery: one request for the version, one for the groups, one per group version. */
     public static ClusterDiscovery load(KubernetesClient client) {
         Set<String> served = new HashSet<>();
         Map<String, Boolean> namespaced = new HashMap<>();
@@ -43,7 +46,13 @@ public final class ClusterDiscovery implements ServedApis {
                 add(client.getApiResources(gv.getGroupVersion()), gv.getGroupVersion(), served, namespaced, contexts);
             }
         }
-        return new ClusterDiscovery(served, namespaced, contexts);
+        String version = null;
+        try {
+            version = client.getKubernetesVersion().getGitVersion();
+        } catch (RuntimeException e) {
+            // a server that hides /version: Helm is then told the offline render.kubeVersion
+        }
+        return new ClusterDiscovery(served, namespaced, contexts, version);
     }
 
     private static void add(APIResourceList list, String groupVersion, Set<String> served, Map<String, Boolean> namespaced,
@@ -68,6 +77,12 @@ public final class ClusterDiscovery implements ServedApis {
     /** How to address apiVersion/kind on this cluster, or empty when it is not served. */
     public Optional<ResourceDefinitionContext> context(String apiVersion, String kind) {
         return Optional.ofNullable(contexts.get(apiVersion + "|" + kind));
+    }
+
+    /** The server's version as it reports it (v1.37.2), for Helm's {@code .Capabilities.KubeVersion}. */
+    @Override
+    public Optional<String> kubeVersion() {
+        return Optional.ofNullable(version);
     }
 
     @Override

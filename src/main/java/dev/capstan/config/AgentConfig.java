@@ -1,6 +1,7 @@
 package dev.capstan.config;
 
 import dev.capstan.render.KubeVersion;
+import dev.capstan.render.ToolSettings;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -35,7 +36,10 @@ public record AgentConfig(Server server, String namespace, Path cacheDir, Render
     public record Server(int port, String tokenFile, String tokenEnv, String webhookSecretFile, String webhookSecretEnv) {
     }
 
-    /** Limits and the Kubernetes version manifests are judged against when no cluster is asked. */
-    public record Render(KubeVersion kubeVersion, long maxFileBytes, int maxDocuments) {
+    /**
+     * Limits, the Kubernetes version manifests are judged against when no cluster is asked,
+     * and the rendering tools' settings (kustomize command, lockdown switches, timeout).
+     */
+    public record Render(KubeVersion kubeVersion, long maxFileBytes, int maxDocuments, ToolSettings tools) {
     }
 }

@@ -1,9 +1,18 @@
 package dev.capstan.config;
 
+import dev.capstan.render.HelmOptions;
 import java.time.Duration;
 
-/** One application: which Git path to keep in sync with which namespace, and how. */
-public record ApplicationSpec(String name, Repo repo, Destination destination, Sync sync) {
+/**
+ * One application: which Git path to keep in sync with which namespace, and how.
+ *
+ * @param helm how to template the path when it is a Helm chart
+ */
+public record ApplicationSpec(String name, Repo repo, Destination destination, Sync sync, HelmOptions helm) {
+
+    public ApplicationSpec(String name, Repo repo, Destination destination, Sync sync) {
+        this(name, repo, destination, sync, HelmOptions.NONE);
+    }
 
     /** @param ref branch, tag or full commit SHA; @param path directory inside the repository ("" for its root) */
     public record Repo(String url, String ref, String path, Auth auth) {

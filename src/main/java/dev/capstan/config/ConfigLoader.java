@@ -1,7 +1,9 @@
 package dev.capstan.config;
 
+import dev.capstan.render.HelmOptions;
 import dev.capstan.render.KubeVersion;
 import dev.capstan.render.RemovedApis;
+import dev.capstan.render.ToolSettings;
 import dev.capstan.yaml.YamlDocument;
 import dev.capstan.yaml.YamlException;
 import dev.capstan.yaml.YamlLimits;
@@ -81,7 +83,7 @@ public final class ConfigLoader {
     }
 
     private static AgentConfig.Render render(ConfigNode n) {
-        n.allowOnly("kubeVersion", "maxFileBytes", "maxDocuments");
+        n.allowOnly("kubeVersion", "maxFileBytes", "maxDocuments", "timeout", "maxOutputBytes", "kustomize");
         KubeVersion version = RemovedApis.builtIn().newest();
         if (n.has("kubeVersion")) {
             try {
@@ -91,9 +93,17 @@ public final class ConfigLoader {
             }
         }
         YamlLimits d = YamlLimits.defaults();
+        ToolSettings t = ToolSettings.defaults();
+        ConfigNode k = n.child("kustomize");
+        k.allowOnly("command", "enableHelm", "allowRemoteBases");
+        String command = k.string("command").orElse("").trim();
+        ToolSettings tools = new ToolSettings(command.isEmpty() ? List.of() : List.of(command.split("\\s+")),
+                k.bool("enableHelm", false), k.bool("allowRemoteBases", false),
+                n.duration("timeout", t.timeout(), Duration.ofSeconds(1)),
+                n.integer("maxOutputBytes", t.maxOutputBytes(), 1024, Integer.MAX_VALUE));
         return new AgentConfig.Render(version,
                 n.integer("maxFileBytes", d.maxFileBytes(), 1, Integer.MAX_VALUE),
-                (int) n.integer("maxDocuments", d.maxDocuments(), 1, 1_000_000));
+                (int) n.integer("maxDocuments", d.maxDocuments(), 1, 1_000_000), tools);
     }
 
     private static AgentConfig.Apply apply(ConfigNode n) {
@@ -132,7 +142,7 @@ public final class ConfigLoader {
     }
 
     private static ApplicationSpec application(ConfigNode n) {
-        n.allowOnly("name", "repo", "destination", "sync");
+        n.allowOnly("name", "repo", "destination", "sync", "helm");
         String name = n.requiredString("name");
         if (name != null && (name.length() > 53 || !APP_NAME.matcher(name).matches())) {
             n.problem("name", "\"" + name + "\" is not a valid application name: at most 53 lower-case letters, "
@@ -141,7 +151,8 @@ public final class ConfigLoader {
         if (!n.has("repo")) {
             n.problem("repo", "required");
         }
-        return new ApplicationSpec(name, repo(n.child("repo")), destination(n.child("destination")), sync(n.child("sync")));
+        return new ApplicationSpec(name, repo(n.child("repo")), destination(n.child("destination")), sync(n.child("sync")),
+                helm(n.child("helm")));
     }
 
     private static ApplicationSpec.Repo repo(ConfigNode n) {
@@ -164,6 +175,23 @@ public final class ConfigLoader {
                     + "write https://, http://, git://, ssh:// or file://, or user@host:path");
         }
         return new ApplicationSpec.Repo(url, n.string("ref").orElse("HEAD"), path, auth);
+    }
+
+    private static HelmOptions helm(ConfigNode n) {
+        n.allowOnly("releaseName", "valueFiles", "values");
+        String release = n.string("releaseName").orElse("");
+        if (!release.isEmpty() && (release.length() > 53 || !APP_NAME.matcher(release).matches())) {
+            n.problem("releaseName", "\"" + release + "\" is not a valid Helm release name: at most 53 lower-case letters, "
+                    + "digits or '-', starting and ending with a letter or digit");
+        }
+        List<String> files = n.stringList("valueFiles");
+        for (String f : files) {
+            if (f.startsWith("/") || f.contains("://")) {
+                n.problem("valueFiles", "\"" + f + "\" must be a path relative to the chart directory, inside the repository");
+            }
+        }
+        Map<String, Object> values = n.map("values");
+        return new HelmOptions(release, files, values, List.of());
     }
 
     private static ApplicationSpec.Destination destination(ConfigNode n) {

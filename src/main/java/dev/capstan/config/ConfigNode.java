@@ -149,6 +149,20 @@ final class ConfigNode {
         return out;
     }
 
+    /** The free-form map at {@code key} (Helm values), keys as strings; empty when absent. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> map(String key) {
+        Object v = map.get(key);
+        if (v == null) {
+            return Map.of();
+        }
+        if (!(v instanceof Map<?, ?> m)) {
+            problem(key, "must be a map");
+            return Map.of();
+        }
+        return (Map<String, Object>) m;
+    }
+
     /** Each map of the list at {@code key}. */
     List<ConfigNode> list(String key) {
         Object v = map.get(key);

@@ -3,6 +3,7 @@ package dev.capstan.engine;
 import dev.capstan.plan.ApplyOrder;
 import dev.capstan.plan.DesiredObject;
 import dev.capstan.plan.DesiredObjects;
+import dev.capstan.plan.HookWaves;
 import dev.capstan.render.Manifest;
 import dev.capstan.render.ManifestSet;
 import java.util.ArrayList;
@@ -24,6 +25,6 @@ public final class DesiredSet {
                 throw new IllegalArgumentException(m.origin() + ": " + e.getMessage(), e);
             }
         }
-        return ApplyOrder.sort(out);
+        return ApplyOrder.sort(HookWaves.assign(out));
     }
 }

@@ -1,5 +1,8 @@
 package dev.capstan.engine;
 
+import dev.capstan.config.ApplicationSpec;
+import dev.capstan.render.FileTree;
+import dev.capstan.render.HelmOptions;
 import dev.capstan.render.KindScopes;
 import dev.capstan.render.ManifestSet;
 import dev.capstan.render.PlainRenderer;
@@ -7,52 +10,73 @@ import dev.capstan.render.Problem;
 import dev.capstan.render.RemovedApis;
 import dev.capstan.render.RenderException;
 import dev.capstan.render.RenderOptions;
+import dev.capstan.render.RenderRequest;
+import dev.capstan.render.Renderers;
 import dev.capstan.render.ServedApiPolicy;
 import dev.capstan.render.ServedApis;
-import dev.capstan.config.ApplicationSpec;
-import dev.capstan.render.FileTree;
 import dev.capstan.source.RevisionTree;
 import java.util.function.Supplier;
 
 /**
- * The one way to turn files at a commit into desired objects: render, validate (against
- * what the cluster serves when a discovery is at hand, else offline against a target
- * release), then prepare each object for apply in apply order. The agent and
- * {@code capstan plan|diff|render} all go through here, so they judge a repository alike.
+ * The one way to turn files at a commit into desired objects: render (plain, kustomize or
+ * Helm, by what the path holds; cached per commit), validate (against what the cluster
+ * serves when a discovery is at hand, else offline against a target release), then
+ * prepare each object for apply in apply order. The agent and {@code capstan
+ * plan|diff|render} all go through here, so they judge a repository alike.
  */
 public final class DesiredStateBuilder implements EnginePorts.Render {
 
     private final RenderOptions options;
+    private final Renderers renderers;
+    private final String offlineKubeVersion;
     private final Supplier<? extends ServedApis> discovery;
 
-    /** @param discovery what the cluster serves now (asked at each render: a sync may have added CRDs); null offline */
-    public DesiredStateBuilder(RenderOptions options, Supplier<? extends ServedApis> discovery) {
+    /**
+     * @param offlineKubeVersion the version Helm is told when no cluster says its own (render.kubeVersion)
+     * @param discovery what the cluster serves now (asked at each render: a sync may have added CRDs); null offline
+     */
+    public DesiredStateBuilder(RenderOptions options, Renderers renderers, String offlineKubeVersion,
+                               Supplier<? extends ServedApis> discovery) {
         this.options = options;
+        this.renderers = renderers;
+        this.offlineKubeVersion = offlineKubeVersion;
         this.discovery = discovery;
     }
 
+    private ServedApis served() {
+        return discovery == null ? null : discovery.get();
+    }
+
     /** Render options with the cluster's discovery applied, when there is one. */
-    private RenderOptions options() {
-        ServedApis d = discovery == null ? null : discovery.get();
+    private RenderOptions options(ServedApis d) {
         if (d == null) {
             return options;
         }
         return options.withApiPolicy(new ServedApiPolicy(RemovedApis.builtIn(), d::serves)).withScopes(d.or(KindScopes.BUILT_IN));
     }
 
+    /** What a render of {@code app} depends on besides its files, with the cluster's version when known. */
+    public RenderRequest request(String app, String namespace, HelmOptions helm) {
+        ServedApis d = served();
+        String version = d == null ? offlineKubeVersion : d.kubeVersion().orElse(offlineKubeVersion);
+        return new RenderRequest(app, namespace, helm, version);
+    }
+
     /** Rendered and validated manifests, as files and lines (what {@code capstan render} prints). */
-    public ManifestSet manifests(FileTree tree, String path, String defaultNamespace) throws RenderException {
-        return new PlainRenderer(options().withDefaultNamespace(defaultNamespace)).render(tree, path);
+    public ManifestSet manifests(FileTree tree, String path, RenderRequest request) throws RenderException {
+        ServedApis d = served();
+        return PlainRenderer.validate(renderers.render(tree, path, request), options(d).withDefaultNamespace(request.namespace()));
     }
 
     @Override
     public DesiredState render(ApplicationSpec app, RevisionTree snapshot) throws RenderException {
-        return desired(app.name(), snapshot, app.repo().path(), app.destination().namespace());
+        return desired(snapshot, app.repo().path(), request(app.name(), app.destination().namespace(), app.helm()));
     }
 
     /** @throws IllegalArgumentException for a bad {@code capstan.dev/depends-on} (unreadable, or a cycle) */
-    public DesiredState desired(String app, FileTree tree, String path, String defaultNamespace) throws RenderException {
-        ManifestSet manifests = manifests(tree, path, defaultNamespace);
-        return new DesiredState(DesiredSet.of(app, manifests), manifests.warnings().stream().map(Problem::toString).toList());
+    public DesiredState desired(FileTree tree, String path, RenderRequest request) throws RenderException {
+        ManifestSet manifests = manifests(tree, path, request);
+        return new DesiredState(DesiredSet.of(request.app(), manifests),
+                manifests.warnings().stream().map(Problem::toString).toList(), manifests.kind());
     }
 }

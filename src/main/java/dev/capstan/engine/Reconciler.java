@@ -125,6 +125,7 @@ public final class Reconciler {
         } catch (IllegalArgumentException e) {
             return new Rejected(revision, Reason.ValidationFailed, e.getMessage());
         }
+        listener.rendered(desired.renderer());
         desired.warnings().forEach(w -> LOG.warn("app={} revision={}: {}", app.name(), revision, w));
         Inventory previous = ports.inventories().read(app.name());
         Optional<String> emptyRender = refuseEmptyRender(desired, previous);

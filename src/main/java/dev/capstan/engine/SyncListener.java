@@ -2,6 +2,7 @@ package dev.capstan.engine;
 
 import dev.capstan.health.HealthReport;
 import dev.capstan.plan.ObjectRef;
+import dev.capstan.render.RenderKind;
 import dev.capstan.source.Revision;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,10 @@ public interface SyncListener {
     }
 
     default void fetched(Revision revision) {
+    }
+
+    /** How the revision was rendered (plain, kustomize, helm): known once the render succeeded. */
+    default void rendered(RenderKind kind) {
     }
 
     /**

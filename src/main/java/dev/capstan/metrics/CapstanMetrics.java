@@ -66,6 +66,20 @@ public final class CapstanMetrics {
     }
 
     /** Objects a sync's health gate is waiting on now (0 when it is not waiting). */
+    /**
+     * Renders done and renders answered from the cache: an idle agent's renders stay flat,
+     * so a climbing {@code capstan_renders_total} means commits arrive or the cache is too small.
+     */
+    public void renderCache(dev.capstan.render.RenderCache cache) {
+        for (dev.capstan.render.RenderKind kind : dev.capstan.render.RenderKind.values()) {
+            io.micrometer.core.instrument.FunctionCounter.builder("capstan_renders", cache, c -> c.renders(kind))
+                    .description("Renders done (not answered from the render cache), by renderer")
+                    .tag("renderer", kind.label()).register(registry);
+        }
+        io.micrometer.core.instrument.FunctionCounter.builder("capstan_render_cache_hits", cache, c -> c.hits())
+                .description("Renders answered from the render cache (same commit, path and options)").register(registry);
+    }
+
     public void pendingObjects(String app, long count) {
         gauge("capstan_health_gate_pending_objects", "Objects the running sync's health gate waits on", Tags.of("app", app))
                 .set(count);

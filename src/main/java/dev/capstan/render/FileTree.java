@@ -2,6 +2,7 @@ package dev.capstan.render;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Files to render, from a Git commit or a local directory. Renderers see only this, so
@@ -22,6 +23,27 @@ public interface FileTree {
 
     /** Where the files come from, for messages: a directory, or repo@sha. */
     String describe();
+
+    /**
+     * The entry at {@code path}, if there is one (a directory has none). Renderers ask this
+     * of a handful of paths (is there a Chart.yaml here?) instead of walking a large tree.
+     */
+    default Optional<TreeEntry> entry(String path) throws IOException {
+        int slash = path.lastIndexOf('/');
+        try {
+            return walk(slash < 0 ? "" : path.substring(0, slash)).stream().filter(e -> e.path().equals(path)).findFirst();
+        } catch (java.io.FileNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The commit the files are, when they are one: renders of the same commit are the same,
+     * so they are cached under it. Empty for a working directory, which can change at any time.
+     */
+    default Optional<String> commit() {
+        return Optional.empty();
+    }
 
     /**
      * @param size bytes of a file (of the link text for a link)

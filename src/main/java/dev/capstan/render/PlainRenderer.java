@@ -1,8 +1,5 @@
 package dev.capstan.render;
 
-import dev.capstan.yaml.YamlDocument;
-import dev.capstan.yaml.YamlException;
-import dev.capstan.yaml.YamlReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Renders a directory of plain manifests: every {@code *.yaml}, {@code *.yml} and
@@ -24,7 +20,7 @@ import java.util.Map;
  * and never followed, so a repository cannot make the agent read outside what it was
  * given; links inside it are skipped because their targets are rendered where they lie.
  */
-public final class PlainRenderer {
+public final class PlainRenderer implements Renderer {
 
     private final RenderOptions options;
 
@@ -33,11 +29,28 @@ public final class PlainRenderer {
     }
 
     /**
+     * Renders and validates: what the tests of plain rendering check.
+     *
      * @param appPath directory inside the tree, "" or "." for its root
      * @throws RenderException with every problem found when any is an error
      */
     public ManifestSet render(FileTree tree, String appPath) throws RenderException {
-        String root = normalizeDir(appPath);
+        RawRender raw = render(tree, normalizeDir(appPath), null);
+        return validate(raw, options);
+    }
+
+    /** Validates a render's objects; errors (of the render or of validation) end in a {@link RenderException}. */
+    public static ManifestSet validate(RawRender raw, RenderOptions options) throws RenderException {
+        List<Problem> problems = new ArrayList<>(raw.warnings());
+        List<Manifest> manifests = new ManifestValidator(options).validate(raw.objects(), problems);
+        if (problems.stream().anyMatch(Problem::isError)) {
+            throw new RenderException(problems.stream().sorted(Problem.ORDER).toList());
+        }
+        return new ManifestSet(manifests, problems, raw.kind());
+    }
+
+    @Override
+    public RawRender render(FileTree tree, String root, RenderRequest request) throws RenderException {
         List<Problem> problems = new ArrayList<>();
         List<RawObject> raws = new ArrayList<>();
         List<FileTree.TreeEntry> entries;
@@ -50,9 +63,9 @@ public final class PlainRenderer {
             throw new RenderException(List.of(Problem.error(root.isEmpty() ? "." : root, 0, "",
                     "cannot list " + tree.describe() + ": " + e.getMessage())));
         }
-        String unsupported = unsupportedTool(root, entries);
-        if (unsupported != null) {
-            throw new RenderException(List.of(Problem.error(unsupported, 0, "", unsupportedMessage(unsupported, root))));
+        String nested = nestedTool(root, entries);
+        if (nested != null) {
+            throw new RenderException(List.of(Problem.error(nested, 0, "", nestedMessage(nested))));
         }
         for (FileTree.TreeEntry entry : entries) {
             if (isHidden(root, entry.path())) {
@@ -64,40 +77,38 @@ public final class PlainRenderer {
                 readFile(tree, entry, raws, problems);
             }
         }
-        List<Manifest> manifests = new ManifestValidator(options).validate(raws, problems);
         if (problems.stream().anyMatch(Problem::isError)) {
             throw new RenderException(problems.stream().sorted(Problem.ORDER).toList());
         }
-        return new ManifestSet(manifests, problems);
+        return new RawRender(RenderKind.PLAIN, raws, problems);
     }
 
     /**
-     * A kustomization or Helm chart at the application path: rendering its files as plain
-     * YAML would produce a flood of confusing errors (a Kustomization has no name, templates
-     * are not YAML), so say what it is instead.
+     * A kustomization or Helm chart below a directory of plain manifests: rendering its
+     * files as plain YAML would produce a flood of confusing errors (a Kustomization has no
+     * name, templates are not YAML), so say what it is instead.
      */
-    private static String unsupportedTool(String root, List<FileTree.TreeEntry> entries) {
+    private static String nestedTool(String root, List<FileTree.TreeEntry> entries) {
         for (FileTree.TreeEntry e : entries) {
             if (isHidden(root, e.path())) {
                 continue;
             }
-            String rel = e.path().substring(e.path().lastIndexOf('/') + 1);
-            if (rel.equals("kustomization.yaml") || rel.equals("kustomization.yml") || rel.equals("Kustomization")
-                    || rel.equals("Chart.yaml")) {
+            int slash = e.path().lastIndexOf('/');
+            String name = e.path().substring(slash + 1);
+            boolean nestedDeeper = slash > root.length() || (root.isEmpty() && slash > 0);
+            if (nestedDeeper && (RenderKind.KUSTOMIZATION_FILES.contains(name) || name.equals("Chart.yaml"))) {
                 return e.path();
             }
         }
         return null;
     }
 
-    private static String unsupportedMessage(String file, String root) {
-        String dir = file.contains("/") ? file.substring(0, file.lastIndexOf('/')) : root;
-        String where = dir.isEmpty() ? "the application directory" : dir;
-        return file.endsWith("Chart.yaml")
-                ? where + " is a Helm chart; Capstan renders plain manifests only for now (render the chart with "
-                        + "`helm template` into a directory of plain YAML, or point the path at one)"
-                : where + " is a kustomization; Capstan renders plain manifests only for now (commit the output of "
-                        + "`kustomize build`, or point the path at a directory of plain YAML)";
+    private static String nestedMessage(String file) {
+        String dir = file.substring(0, file.lastIndexOf('/'));
+        String what = file.endsWith("Chart.yaml") ? "a Helm chart" : "a kustomization";
+        return dir + " is " + what + " inside a directory of plain manifests; Capstan renders a chart or a "
+                + "kustomization when the application's path points at it: set the path to " + dir
+                + " (or make it one application of its own)";
     }
 
     static boolean isManifestFile(String path) {
@@ -166,48 +177,10 @@ public final class PlainRenderer {
             problems.add(Problem.error(path, 0, "", "cannot read file: " + e.getMessage()));
             return;
         }
-        List<YamlDocument> docs;
-        try {
-            docs = new YamlReader(options.limits()).readAll(text);
-        } catch (YamlException e) {
-            problems.add(Problem.error(path, e.line(), "", e.getMessage()));
-            return;
-        }
-        for (YamlDocument doc : docs) {
-            expand(doc, doc.value(), path, raws, problems);
-        }
+        new ManifestReader(options.limits()).read(text, path, true, raws, problems);
     }
 
-    @SuppressWarnings("unchecked")
-    private static void expand(YamlDocument doc, Object value, String path, List<RawObject> raws, List<Problem> problems) {
-        int line = doc.lineOf(value);
-        if (!(value instanceof Map<?, ?> map)) {
-            problems.add(Problem.error(path, line, "", "document is not a Kubernetes object (expected a map with "
-                    + "apiVersion, kind and metadata, found " + describe(value) + ")"));
-            return;
-        }
-        Object kind = map.get("kind");
-        if (kind instanceof String k && k.endsWith("List") && map.get("items") instanceof List<?> items) {
-            for (Object item : items) {
-                expand(doc, item, path, raws, problems);
-            }
-            return;
-        }
-        raws.add(new RawObject((Map<String, Object>) map, path, line));
-    }
-
-    private static String describe(Object value) {
-        if (value instanceof List<?>) {
-            return "a list";
-        }
-        return "a scalar \"" + abbreviate(String.valueOf(value)) + "\"";
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
-    }
-
-    static String decodeUtf8(byte[] bytes) throws CharacterCodingException {
+    public static String decodeUtf8(byte[] bytes) throws CharacterCodingException {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);

@@ -9,4 +9,9 @@ package dev.capstan.render;
 public interface ServedApis extends KindScopes {
 
     boolean serves(String apiVersion, String kind);
+
+    /** The cluster's version (v1.37.2), when known. */
+    default java.util.Optional<String> kubeVersion() {
+        return java.util.Optional.empty();
+    }
 }

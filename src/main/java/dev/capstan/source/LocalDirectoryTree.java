@@ -12,6 +12,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /** A checked-out directory as a {@link FileTree}; links are reported, never followed. */
 public final class LocalDirectoryTree implements FileTree {
@@ -61,6 +62,21 @@ public final class LocalDirectoryTree implements FileTree {
             throw new IOException(path + ": not a regular file inside " + root);
         }
         return Files.readAllBytes(file);
+    }
+
+    @Override
+    public Optional<TreeEntry> entry(String path) throws IOException {
+        Path file = root.resolve(path).normalize();
+        if (!file.startsWith(root) || !Files.exists(file, LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        if (Files.isSymbolicLink(file)) {
+            String target = Files.readSymbolicLink(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+            return Optional.of(new TreeEntry(path, TreeEntry.Type.SYMLINK, target.length(), target));
+        }
+        return Optional.of(Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                ? new TreeEntry(path, TreeEntry.Type.FILE, Files.size(file), null)
+                : new TreeEntry(path, TreeEntry.Type.OTHER, 0, null));
     }
 
     @Override

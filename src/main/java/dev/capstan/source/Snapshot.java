@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
@@ -80,6 +81,31 @@ public final class Snapshot implements RevisionTree {
             }
             return reader.open(walk.getObjectId(0)).getBytes(Integer.MAX_VALUE - 8);
         }
+    }
+
+    @Override
+    public Optional<TreeEntry> entry(String path) throws IOException {
+        try (ObjectReader reader = repo.newObjectReader(); TreeWalk walk = TreeWalk.forPath(reader, path, tree)) {
+            if (walk == null) {
+                return Optional.empty();
+            }
+            FileMode mode = walk.getFileMode(0);
+            ObjectId id = walk.getObjectId(0);
+            if (mode == FileMode.SYMLINK) {
+                String target = new String(reader.open(id).getBytes(), StandardCharsets.UTF_8);
+                return Optional.of(new TreeEntry(path, TreeEntry.Type.SYMLINK, target.length(), target));
+            }
+            if (mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE) {
+                return Optional.of(new TreeEntry(path, TreeEntry.Type.FILE,
+                        reader.getObjectSize(id, org.eclipse.jgit.lib.Constants.OBJ_BLOB), null));
+            }
+            return mode == FileMode.TREE ? Optional.empty() : Optional.of(new TreeEntry(path, TreeEntry.Type.OTHER, 0, null));
+        }
+    }
+
+    @Override
+    public Optional<String> commit() {
+        return Optional.of(revision.sha());
     }
 
     @Override

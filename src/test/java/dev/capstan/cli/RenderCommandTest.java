@@ -29,7 +29,7 @@ class RenderCommandTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"python-web-app-extensions-v1beta1", "missing-fields", "invalid-names", "duplicate-objects",
-            "invalid-yaml", "duplicate-keys", "billion-laughs", "not-an-object", "removed-apis", "errors-in-many-files", "kustomization", "helm-chart"})
+            "invalid-yaml", "duplicate-keys", "billion-laughs", "not-an-object", "removed-apis", "errors-in-many-files", "kustomization", "nested-chart"})
     void badInputExitsTwoNamingTheFileWithoutAStackTrace(String name) throws Exception {
         Path dir = fixture("invalid/" + name);
         CliRun run = CliRun.of("render", dir.toString());

@@ -34,7 +34,7 @@ class PlainRendererTest {
     /** Each listed line must start one reported problem, and nothing else may be reported. */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"python-web-app-extensions-v1beta1", "missing-fields", "invalid-names", "duplicate-objects",
-            "invalid-yaml", "duplicate-keys", "billion-laughs", "not-an-object", "removed-apis", "errors-in-many-files", "kustomization", "helm-chart"})
+            "invalid-yaml", "duplicate-keys", "billion-laughs", "not-an-object", "removed-apis", "errors-in-many-files", "kustomization", "nested-chart"})
     void reportsEveryProblemWithFileLineAndObject(String fixture) throws Exception {
         Path dir = Fixtures.dir("invalid/" + fixture);
         List<String> expected = Files.readAllLines(dir.resolve("expected-errors.txt"));
