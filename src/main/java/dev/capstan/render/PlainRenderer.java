@@ -41,7 +41,7 @@ public final class PlainRenderer implements Renderer {
 
     /** Validates a render's objects; errors (of the render or of validation) end in a {@link RenderException}. */
     public static ManifestSet validate(RawRender raw, RenderOptions options) throws RenderException {
-        List<Problem> problems = new ArrayList<>(raw.warnings());
+        List<Problem> problems = new ArrayList<>(raw.problems());
         List<Manifest> manifests = new ManifestValidator(options).validate(raw.objects(), problems);
         if (problems.stream().anyMatch(Problem::isError)) {
             throw new RenderException(problems.stream().sorted(Problem.ORDER).toList());
@@ -76,9 +76,6 @@ public final class PlainRenderer implements Renderer {
             } else if (entry.type() == FileTree.TreeEntry.Type.FILE && isManifestFile(entry.path())) {
                 readFile(tree, entry, raws, problems);
             }
-        }
-        if (problems.stream().anyMatch(Problem::isError)) {
-            throw new RenderException(problems.stream().sorted(Problem.ORDER).toList());
         }
         return new RawRender(RenderKind.PLAIN, raws, problems);
     }

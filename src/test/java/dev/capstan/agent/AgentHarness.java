@@ -46,6 +46,11 @@ final class AgentHarness implements AutoCloseable {
 
     /** Starts an agent serving one application "shop" with the given {@code sync:} settings (YAML flow map body). */
     void start(String destination, String path, String sync) throws Exception {
+        start(destination, path, sync, "");
+    }
+
+    /** @param more further keys of the application ({@code helm: ...}), as YAML lines indented by four spaces */
+    void start(String destination, String path, String sync, String more) throws Exception {
         AgentConfig config = ConfigLoader.parse("test.yaml", """
                 server: {port: 0, tokenEnv: SYNC_TOKEN, webhookSecretEnv: HOOK_SECRET}
                 namespace: %s
@@ -55,8 +60,10 @@ final class AgentHarness implements AutoCloseable {
                     repo: {url: "%s", ref: main, path: %s}
                     destination: {namespace: %s}
                     sync: {%s}
-                """.formatted(agentNamespace, cache, daemon.url(), path, destination, sync));
-        agent = new Agent(config, client, Map.of("SYNC_TOKEN", TOKEN, "HOOK_SECRET", HOOK_SECRET)).start();
+                """.formatted(agentNamespace, cache, daemon.url(), path, destination, sync) + more);
+        Map<String, String> env = new HashMap<>(Map.of("SYNC_TOKEN", TOKEN, "HOOK_SECRET", HOOK_SECRET));
+        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")); // where kustomize is found
+        agent = new Agent(config, client, env).start();
         http = new HttpJson(agent.port());
     }
 

@@ -46,7 +46,7 @@ class RenderCommandTest {
         CliRun run = CliRun.of("render", fixture("valid/apply-order").toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().startsWith("---\napiVersion: v1\nkind: Namespace\n"), run.out());
-        assertEquals("", run.err());
+        assertEquals("render: plain (" + fixture("valid/apply-order") + ")\n", run.err());
     }
 
     @Test

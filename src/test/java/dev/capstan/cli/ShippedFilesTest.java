@@ -17,7 +17,7 @@ class ShippedFilesTest {
     void deployManifestsRender() {
         CliRun run = CliRun.of("render", "deploy");
         assertEquals(0, run.exitCode(), run.err());
-        assertEquals("", run.err());
+        assertEquals("render: plain (deploy)\n", run.err());
         for (String kind : List.of("Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding",
                 "ConfigMap", "Service", "Deployment")) {
             assertTrue(run.out().contains("\nkind: " + kind + "\n"), kind + " missing from deploy/");

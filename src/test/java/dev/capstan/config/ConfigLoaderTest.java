@@ -44,8 +44,42 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofMinutes(3), app.sync().interval());
     }
 
+    @Test
+    void readsHelmOptionsPerAppAndRenderToolSettings() throws Exception {
+        AgentConfig c = ConfigLoader.parse("c.yaml", """
+                render:
+                  timeout: 20s
+                  kustomize: {command: kubectl kustomize, enableHelm: true}
+                """ + APP + """
+                    helm:
+                      releaseName: podinfo
+                      valueFiles: [values-prod.yaml, ../envs/prod.yaml]
+                      values: {replicaCount: 2, ingress: {enabled: true}}
+                """);
+        ApplicationSpec app = c.applications().get(0);
+        assertEquals("podinfo", app.helm().releaseName());
+        assertEquals(List.of("values-prod.yaml", "../envs/prod.yaml"), app.helm().valueFiles());
+        assertEquals(2, ((Number) app.helm().values().get("replicaCount")).intValue());
+        assertEquals(java.util.Map.of("enabled", true), app.helm().values().get("ingress"));
+        assertEquals(List.of("kubectl", "kustomize"), c.render().tools().kustomizeCommand());
+        assertTrue(c.render().tools().enableHelm());
+        assertFalse(c.render().tools().allowRemoteBases());
+        assertEquals(Duration.ofSeconds(20), c.render().tools().timeout());
+        AgentConfig defaults = ConfigLoader.parse("c.yaml", APP);
+        assertEquals(Duration.ofSeconds(60), defaults.render().tools().timeout());
+        assertEquals(List.of(), defaults.render().tools().kustomizeCommand());
+        assertEquals("", defaults.applications().get(0).helm().releaseName());
+    }
+
     static Stream<Arguments> mistakes() {
         return Stream.of(
+                Arguments.of("unknown helm key", APP + "    helm: {valuesFiles: [a.yaml]}\n",
+                        "applications[0].helm.valuesFiles: unknown key; known keys here: releaseName, valueFiles, values"),
+                Arguments.of("absolute value file", APP + "    helm: {valueFiles: [/etc/passwd]}\n",
+                        "applications[0].helm.valueFiles: \"/etc/passwd\" must be a path relative to the chart directory"),
+                Arguments.of("values not a map", APP + "    helm: {values: [1, 2]}\n", "applications[0].helm.values: must be a map"),
+                Arguments.of("unknown kustomize key", "render: {kustomize: {enableExec: true}}\n" + APP,
+                        "render.kustomize.enableExec: unknown key; known keys here: allowRemoteBases, command, enableHelm"),
                 Arguments.of("unknown top-level key", "serverr: {}\n" + APP, "c.yaml:1: serverr: unknown key"),
                 Arguments.of("unknown nested key", APP + "    sync: {intervall: 1m}\n", "c.yaml:4: applications[0].sync.intervall: unknown key"),
                 Arguments.of("missing repo url", "applications:\n  - name: a\n    repo: {ref: main}\n", "c.yaml:3: applications[0].repo.url: required"),
