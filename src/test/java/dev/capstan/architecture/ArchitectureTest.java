@@ -35,6 +35,17 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheRenderToolsRunProcessesOrTouchTheFileSystem() {
+        noClasses().that().resideInAPackage("dev.capstan.render").or().resideInAnyPackage("dev.capstan.plan..", "dev.capstan.yaml..")
+                .should().dependOnClassesThat().resideInAPackage("com.marcnuri..")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.lang.ProcessBuilder")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("java.nio.file.Files")
+                .because("rendering decisions (which renderer, what is refused, what is cached) are pure and tested without "
+                        + "tools; kustomize subprocesses, Helm and the private copies live in render.tool")
+                .check(MAIN);
+    }
+
+    @Test
     void engineKnowsNoHttpNoAgentAndNoClusterCode() {
         noClasses().that().resideInAPackage("dev.capstan.engine..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.capstan.http..", "dev.capstan.agent..", "dev.capstan.cli..",

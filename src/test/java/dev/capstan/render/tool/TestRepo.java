@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** A repository's files on disk, written by a test, read as a {@link FileTree} (optionally as one commit). */
 final class TestRepo {
@@ -55,28 +54,7 @@ final class TestRepo {
 
     /** The files as if they were commit {@code sha}: renders of it may be cached. */
     FileTree commit(String sha) {
-        FileTree local = tree();
-        return new FileTree() {
-            @Override
-            public List<TreeEntry> walk(String dir) throws IOException {
-                return local.walk(dir);
-            }
-
-            @Override
-            public byte[] read(String path) throws IOException {
-                return local.read(path);
-            }
-
-            @Override
-            public String describe() {
-                return "test@" + sha;
-            }
-
-            @Override
-            public Optional<String> commit() {
-                return Optional.of(sha);
-            }
-        };
+        return dev.capstan.testkit.CommitTree.of(tree(), sha);
     }
 
     static ManifestSet render(Renderer renderer, FileTree tree, String path, RenderRequest request) throws RenderException {
