@@ -44,8 +44,8 @@ final class EngineAdapters {
                 },
                 new EnginePorts.Apply() {
                     @Override
-                    public DryRun dryRun(String app, Plan plan) throws ApplyException {
-                        return applier.dryRun(app, plan);
+                    public DryRun dryRun(String app, Plan plan, boolean recreate) throws ApplyException {
+                        return applier.dryRun(app, plan, recreate);
                     }
 
                     @Override

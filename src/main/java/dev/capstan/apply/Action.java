@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** What happened to one object in a sync. */
 public enum Action {
-    CREATED, CONFIGURED, UNCHANGED, PRUNED, SKIPPED, FAILED;
+    CREATED, CONFIGURED, RECREATED, UNCHANGED, PRUNED, SKIPPED, FAILED;
 
     /** Lower case, as in status JSON and metric labels. */
     public String label() {

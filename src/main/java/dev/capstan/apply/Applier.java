@@ -40,6 +40,8 @@ public final class Applier {
     private final ApplyOptions options;
 
     private final java.util.concurrent.ExecutorService pool;
+    /** Objects whose apply the server refused for good (invalid, immutable): a retry needs a new commit. */
+    private final Set<ObjectRef> permanentFailures = ConcurrentHashMap.newKeySet();
 
     public Applier(KubernetesClient client, DiscoveryCache discovery, ApplyOptions options) {
         this.client = client;
@@ -58,9 +60,10 @@ public final class Applier {
      * sync creates cannot be validated yet; {@link #applyWave} dry-runs them once stage one
      * of their wave made them servable (as Argo CD does).
      *
+     * @param recreate the app's {@code sync.recreate}: objects refused for immutable fields may be deleted and created again
      * @throws ApplyException naming every object that failed, the others recorded as skipped
      */
-    public DryRun dryRun(String app, Plan plan) throws ApplyException {
+    public DryRun dryRun(String app, Plan plan, boolean recreate) throws ApplyException {
         List<PlanEntry> changed = plan.entries().stream().filter(PlanEntry::changes).toList();
         Set<String> newNamespaces = new HashSet<>();
         changed.stream().filter(e -> ApplyOrder.isStageOne(e.ref()) && e.ref().kind().equals("Namespace"))
@@ -76,8 +79,9 @@ public final class Applier {
             }
         }
         Map<ObjectRef, Boolean> exists = new ConcurrentHashMap<>();
-        validate(app, validateNow, exists, new ChangeSet(), false);
-        return new DryRun(exists, validateLater);
+        Map<ObjectRef, String> recreated = new ConcurrentHashMap<>();
+        validate(app, validateNow, exists, recreated, recreate, new ChangeSet(), false);
+        return new DryRun(exists, validateLater, recreated, recreate);
     }
 
     /**
@@ -90,20 +94,21 @@ public final class Applier {
     public WaveResult applyWave(String app, Wave wave, DryRun dryRun) throws ApplyException {
         ChangeSet changes = new ChangeSet();
         Map<ObjectRef, Boolean> exists = new ConcurrentHashMap<>(dryRun.exists());
+        Map<ObjectRef, String> recreate = new ConcurrentHashMap<>(dryRun.recreate());
         Map<ObjectRef, AppliedVersion> applied = new ConcurrentHashMap<>();
         List<PlanEntry> stageOne = new ArrayList<>();
         List<PlanEntry> stageTwo = new ArrayList<>();
         for (PlanEntry e : wave.changed()) {
             (ApplyOrder.isStageOne(e.ref()) ? stageOne : stageTwo).add(e);
         }
-        applyAll(stageOne, exists, changes, applied);
+        applyAll(stageOne, exists, recreate, changes, applied);
         waitForStageOne(stageOne, changes);
         List<PlanEntry> deferred = stageTwo.stream().filter(e -> dryRun.deferred().contains(e.ref())).toList();
         if (stageOne.stream().anyMatch(e -> e.ref().kind().equals("CustomResourceDefinition")) || !deferred.isEmpty()) {
             discovery.refresh();
         }
-        validate(app, deferred, exists, changes, true);
-        applyAll(stageTwo, exists, changes, applied);
+        validate(app, deferred, exists, recreate, dryRun.recreateAll(), changes, true);
+        applyAll(stageTwo, exists, recreate, changes, applied);
         return new WaveResult(changes, applied);
     }
 
@@ -114,29 +119,39 @@ public final class Applier {
      * @param justServed the entries' kinds or namespaces were created by this sync: a CRD's
      *     endpoint can answer 404 for a moment after it reports Established, so retry those
      */
-    private void validate(String app, List<PlanEntry> entries, Map<ObjectRef, Boolean> exists, ChangeSet changes,
-                          boolean justServed) throws ApplyException {
-        List<String> problems = inParallel(entries, e -> validate(app, e, exists, justServed));
+    private void validate(String app, List<PlanEntry> entries, Map<ObjectRef, Boolean> exists, Map<ObjectRef, String> recreate,
+                          boolean recreateAll, ChangeSet changes, boolean justServed) throws ApplyException {
+        List<Problem> problems = inParallel(entries, e -> validate(app, e, exists, recreate, recreateAll, justServed));
         List<String> failures = new ArrayList<>();
         List<ObjectRef> failed = new ArrayList<>();
+        boolean permanent = false;
         for (int i = 0; i < entries.size(); i++) {
             if (problems.get(i) != null) {
-                failures.add(entries.get(i).desired().describe() + ": " + problems.get(i));
+                failures.add(entries.get(i).desired().describe() + ": " + problems.get(i).text());
                 failed.add(entries.get(i).ref());
+                permanent |= problems.get(i).permanent();
             }
         }
         if (!failures.isEmpty()) {
             for (int i = 0; i < entries.size(); i++) {
                 PlanEntry e = entries.get(i);
-                changes.add(problems.get(i) != null ? new Change(e.ref(), Action.FAILED, problems.get(i))
+                changes.add(problems.get(i) != null ? new Change(e.ref(), Action.FAILED, problems.get(i).text())
                         : new Change(e.ref(), Action.SKIPPED, "not applied: the change set failed validation"));
             }
-            throw new ApplyException(String.join("; ", failures), changes, failed.size() == 1 ? failed.get(0) : null);
+            throw new ApplyException(String.join("; ", failures), changes, failed.size() == 1 ? failed.get(0) : null, permanent);
         }
     }
 
-    /** One dry-run; records whether the object exists. Returns the problem, or null when valid. */
-    private String validate(String app, PlanEntry e, Map<ObjectRef, Boolean> exists, boolean justServed) {
+    /** Why one object cannot be applied, and whether only a new commit can change that. */
+    private record Problem(String text, boolean permanent) {
+    }
+
+    /**
+     * One dry-run; records whether the object exists, and which objects are refused only
+     * for immutable fields and may be recreated. Returns the problem, or null when valid.
+     */
+    private Problem validate(String app, PlanEntry e, Map<ObjectRef, Boolean> exists, Map<ObjectRef, String> recreate,
+                             boolean recreateAll, boolean justServed) {
         try {
             GenericKubernetesResource result = justServed ? dryRunWithRetry(e) : serverSideApply(resource(e), true);
             // A dry-run create has no resourceVersion: the object does not exist yet.
@@ -145,13 +160,23 @@ public final class Applier {
             exists.put(e.ref(), existing);
             String owner = Ownership.appOf(annotation(result, Ownership.TRACKING_ID));
             if (existing && owner != null && !owner.equals(app)) {
-                return "owned by application \"" + owner + "\"; remove it from one of the two apps";
+                return new Problem("owned by application \"" + owner + "\"; remove it from one of the two apps", false);
             }
             return null;
         } catch (KubernetesClientException ex) {
-            return "dry-run failed" + reason(ex) + ": " + SecretRedactor.redact(e.desired().body(), message(ex));
+            ApiError error = ApiError.of(ex, e.desired().body());
+            if (error.immutable()) {
+                Recreate.Verdict verdict = Recreate.judge(e.ref(), e.desired().body(), recreateAll);
+                if (verdict.allowed()) {
+                    exists.put(e.ref(), true);
+                    recreate.put(e.ref(), error.text());
+                    return null;
+                }
+                return new Problem("dry-run failed: " + error.text() + "; " + verdict.hint(), true);
+            }
+            return new Problem("dry-run failed: " + error.text(), error.permanent());
         } catch (MissingKindException ex) {
-            return ex.getMessage();
+            return new Problem(ex.getMessage(), false);
         }
     }
 
@@ -159,8 +184,8 @@ public final class Applier {
      * Applies in order; runs of objects of one kind with no {@code depends-on} go in
      * parallel (kind order is the only order among them). Stops at the first failure.
      */
-    private void applyAll(List<PlanEntry> entries, Map<ObjectRef, Boolean> exists, ChangeSet changes,
-                          Map<ObjectRef, AppliedVersion> applied) throws ApplyException {
+    private void applyAll(List<PlanEntry> entries, Map<ObjectRef, Boolean> exists, Map<ObjectRef, String> recreate,
+                          ChangeSet changes, Map<ObjectRef, AppliedVersion> applied) throws ApplyException {
         int i = 0;
         while (i < entries.size()) {
             int j = i + 1;
@@ -171,7 +196,7 @@ public final class Applier {
                 }
             }
             List<PlanEntry> batch = entries.subList(i, j);
-            List<Change> results = inParallel(batch, e -> applyOne(e, exists, applied));
+            List<Change> results = inParallel(batch, e -> applyOne(e, exists, recreate, applied));
             int failedAt = -1;
             for (int k = 0; k < results.size(); k++) {
                 changes.add(results.get(k));
@@ -181,24 +206,58 @@ public final class Applier {
             }
             if (failedAt >= 0) {
                 throw new ApplyException(batch.get(failedAt).desired().describe() + ": " + results.get(failedAt).message(), changes,
-                        batch.get(failedAt).ref());
+                        batch.get(failedAt).ref(), permanentFailures.remove(batch.get(failedAt).ref()));
             }
             i = j;
         }
     }
 
-    private Change applyOne(PlanEntry e, Map<ObjectRef, Boolean> exists, Map<ObjectRef, AppliedVersion> applied) {
+    private Change applyOne(PlanEntry e, Map<ObjectRef, Boolean> exists, Map<ObjectRef, String> recreate,
+                            Map<ObjectRef, AppliedVersion> applied) {
+        String why = recreate.remove(e.ref());
         try {
+            if (why != null) {
+                deleteAndWait(e);
+            }
             GenericKubernetesResource result = serverSideApply(resource(e), false);
             applied.put(e.ref(), new AppliedVersion(result.getMetadata().getResourceVersion(), result.getMetadata().getGeneration()));
+            if (why != null) {
+                return new Change(e.ref(), Action.RECREATED, why);
+            }
             Action action = Boolean.TRUE.equals(exists.get(e.ref())) || e.kind() == PlanEntry.Kind.UPDATE
                     ? Action.CONFIGURED : Action.CREATED;
             return new Change(e.ref(), action, e.kind() == PlanEntry.Kind.UPDATE ? String.join(", ", e.paths()) : "");
         } catch (KubernetesClientException ex) {
-            return new Change(e.ref(), Action.FAILED,
-                    "apply failed" + reason(ex) + ": " + SecretRedactor.redact(e.desired().body(), message(ex)));
+            ApiError error = ApiError.of(ex, e.desired().body());
+            if (error.permanent()) {
+                permanentFailures.add(e.ref());
+            }
+            return new Change(e.ref(), Action.FAILED, "apply failed: " + error.text()
+                    + (error.immutable() ? "; " + Recreate.judge(e.ref(), e.desired().body(), false).hint() : ""));
         } catch (MissingKindException ex) {
             return new Change(e.ref(), Action.FAILED, ex.getMessage());
+        }
+    }
+
+    /**
+     * Deletes the object in the foreground (its dependents first, as a Job's pods) and
+     * waits until it is gone, so that the create that follows starts afresh.
+     */
+    private void deleteAndWait(PlanEntry e) throws MissingKindException {
+        Resource<GenericKubernetesResource> r = resource(e);
+        r.withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.FOREGROUND).delete();
+        long deadline = System.nanoTime() + options.stageTimeout().toNanos();
+        while (r.get() != null) {
+            if (System.nanoTime() > deadline) {
+                throw new KubernetesClientException("deleted for recreation, but still there after "
+                        + options.stageTimeout().toSeconds() + "s (a finalizer holds it?)");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new KubernetesClientException("interrupted while waiting for the deletion");
+            }
         }
     }
 

@@ -11,11 +11,22 @@ import java.util.Optional;
 public final class ApplyException extends Exception {
     private final transient ChangeSet changes;
     private final transient ObjectRef object;
+    private final boolean permanent;
 
     public ApplyException(String message, ChangeSet changes, ObjectRef object) {
+        this(message, changes, object, false);
+    }
+
+    /** @param permanent the server refused for good (invalid, immutable): only a new commit can change the outcome */
+    public ApplyException(String message, ChangeSet changes, ObjectRef object, boolean permanent) {
         super(message);
         this.changes = changes == null ? new ChangeSet() : changes;
         this.object = object;
+        this.permanent = permanent;
+    }
+
+    public boolean permanent() {
+        return permanent;
     }
 
     public ChangeSet changes() {

@@ -67,7 +67,7 @@ public final class Pruner {
                 r.withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
                 changes.add(new Change(e.ref(), Action.PRUNED, ""));
             } catch (KubernetesClientException ex) {
-                changes.add(new Change(e.ref(), Action.FAILED, "prune failed" + Applier.reason(ex) + ": " + Applier.message(ex)));
+                changes.add(new Change(e.ref(), Action.FAILED, "prune failed: " + ApiError.of(ex, java.util.Map.of()).text()));
             }
         }
         return changes;

@@ -40,9 +40,15 @@ public record ApplicationSpec(String name, Repo repo, Destination destination, S
      * @param rollbackOnFailure {@code rollback: onFailure}: re-apply the last healthy revision when one fails its health gate
      * @param selfHeal re-apply objects that drift from Git, as soon as the drift is seen
      * @param ignoreDifferences fields that are never drift
+     * @param recreate delete and create again an object whose change is refused for immutable fields
      */
     public record Sync(Duration interval, boolean prune, boolean allowEmpty, Duration timeout, boolean rollbackOnFailure,
-                       boolean selfHeal, java.util.List<IgnoreRule> ignoreDifferences) {
+                       boolean selfHeal, java.util.List<IgnoreRule> ignoreDifferences, boolean recreate) {
+
+        public Sync(Duration interval, boolean prune, boolean allowEmpty, Duration timeout, boolean rollbackOnFailure,
+                    boolean selfHeal, java.util.List<IgnoreRule> ignoreDifferences) {
+            this(interval, prune, allowEmpty, timeout, rollbackOnFailure, selfHeal, ignoreDifferences, false);
+        }
     }
 
     /**

@@ -208,7 +208,7 @@ public final class ConfigLoader {
     }
 
     private static ApplicationSpec.Sync sync(ConfigNode n) {
-        n.allowOnly("interval", "prune", "allowEmpty", "timeout", "rollback", "selfHeal", "ignoreDifferences");
+        n.allowOnly("interval", "prune", "allowEmpty", "timeout", "rollback", "selfHeal", "ignoreDifferences", "recreate");
         // YAML 1.1 reads a bare `off` as false: take it as the "off" the user wrote
         String rollback = n.string("rollback").map(v -> v.equals("false") ? "off" : v).orElse("off");
         if (!rollback.equals("off") && !rollback.equals("onFailure")) {
@@ -221,7 +221,8 @@ public final class ConfigLoader {
                 n.duration("timeout", Duration.ofMinutes(5), Duration.ofSeconds(1)),
                 rollback.equals("onFailure"),
                 n.bool("selfHeal", false),
-                ignoreRules(n));
+                ignoreRules(n),
+                n.bool("recreate", false));
     }
 
     private static List<ApplicationSpec.IgnoreRule> ignoreRules(ConfigNode sync) {

@@ -46,7 +46,8 @@ public record EnginePorts(Render render, LiveState live, Apply apply, Prune prun
 
     /** Server-side apply: the whole change set dry-run first, then one wave at a time. */
     public interface Apply {
-        DryRun dryRun(String app, Plan plan) throws ApplyException;
+        /** @param recreate the app's {@code sync.recreate}: objects refused for immutable fields may be recreated */
+        DryRun dryRun(String app, Plan plan, boolean recreate) throws ApplyException;
 
         WaveResult applyWave(String app, Wave wave, DryRun dryRun) throws ApplyException;
     }

@@ -61,6 +61,11 @@ public final class Reconciler {
     /** A revision that failed its health gate (and was rolled back, if asked): not retried until a new commit or a manual sync. */
     private volatile String failedRevision;
     private volatile boolean heldAfterRollback;
+    /** After a permanent refusal: when the held revision is tried again (null: only on a new commit or a manual sync). */
+    private volatile Instant retryAt;
+    private volatile Duration refusedBackoff = FIRST_REFUSED_BACKOFF;
+    static final Duration FIRST_REFUSED_BACKOFF = Duration.ofMinutes(5);
+    static final Duration MAX_REFUSED_BACKOFF = Duration.ofHours(1);
     /** What the last sync that got as far as planning wanted, for self-heal. */
     private volatile List<DesiredObject> lastDesired = List.of();
 
@@ -94,7 +99,7 @@ public final class Reconciler {
         listener.fetched(snapshot.revision());
         if (manual) {
             failedRevision = null;
-        } else if (snapshot.revision().sha().equals(failedRevision)) {
+        } else if (snapshot.revision().sha().equals(failedRevision) && (retryAt == null || clock.instant().isBefore(retryAt))) {
             return new SyncOutcome.Held(snapshot.revision(), heldAfterRollback);
         }
         SyncOutcome outcome = syncRevision(snapshot, clock.instant().plus(app.sync().timeout()));
@@ -106,6 +111,16 @@ public final class Reconciler {
             // still recover), and a new commit or a manual sync starts a new attempt
             failedRevision = snapshot.revision().sha();
             heldAfterRollback = outcome instanceof SyncOutcome.RolledBack;
+            retryAt = null;
+        } else if (outcome instanceof Failed f && f.permanent()) {
+            // refused for good (invalid, immutable): the same commit fails the same way, so it is not re-sent every
+            // interval; a new commit, a manual sync, or a slow backoff (in case the cluster changed) tries again
+            boolean again = snapshot.revision().sha().equals(failedRevision) && retryAt != null;
+            refusedBackoff = !again ? FIRST_REFUSED_BACKOFF
+                    : refusedBackoff.multipliedBy(2).compareTo(MAX_REFUSED_BACKOFF) > 0 ? MAX_REFUSED_BACKOFF : refusedBackoff.multipliedBy(2);
+            failedRevision = snapshot.revision().sha();
+            heldAfterRollback = false;
+            retryAt = clock.instant().plus(refusedBackoff);
         }
         remember(outcome);
         return outcome;
@@ -175,7 +190,7 @@ public final class Reconciler {
     private WavesApplied applyWaves(Revision revision, Plan plan, ChangeSet changes, boolean unproven, Instant deadline) {
         DryRun dryRun;
         try {
-            dryRun = ports.apply().dryRun(app.name(), plan);
+            dryRun = ports.apply().dryRun(app.name(), plan, app.sync().recreate());
         } catch (ApplyException e) {
             changes.addAll(e.changes());
             return new WavesApplied(Optional.empty(), Optional.of(applyFailed(revision, plan, changes, e, Optional.empty())));
@@ -205,7 +220,7 @@ public final class Reconciler {
 
     private static Failed applyFailed(Revision revision, Plan plan, ChangeSet changes, ApplyException e,
                                       Optional<HealthReport> lastReport) {
-        return new Failed(revision, Reason.ApplyFailed, e.getMessage(), e.object(), plan, changes, lastReport);
+        return new Failed(revision, Reason.ApplyFailed, e.getMessage(), e.object(), plan, changes, lastReport, e.permanent());
     }
 
     /** Deletes what left Git; returns the stale entries still there (their delete failed), to keep and retry. */
@@ -314,7 +329,7 @@ public final class Reconciler {
         entries.forEach(e -> listener.healing(e.ref()));
         Plan plan = new Plan(entries);
         try {
-            DryRun dryRun = ports.apply().dryRun(app.name(), plan);
+            DryRun dryRun = ports.apply().dryRun(app.name(), plan, app.sync().recreate());
             for (Wave wave : Wave.of(plan)) {
                 changes.addAll(ports.apply().applyWave(app.name(), wave, dryRun).changes());
             }

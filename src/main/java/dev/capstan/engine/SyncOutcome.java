@@ -32,9 +32,15 @@ public sealed interface SyncOutcome {
      *
      * @param object the object at fault, when one is
      * @param health the last health assessment, when the sync got as far as a gate
+     * @param permanent the API server refused for good (invalid, immutable): retrying the same commit cannot help
      */
     record Failed(Revision revision, Reason reason, String message, Optional<ObjectRef> object, Plan plan,
-                  ChangeSet changes, Optional<HealthReport> health) implements SyncOutcome {
+                  ChangeSet changes, Optional<HealthReport> health, boolean permanent) implements SyncOutcome {
+
+        public Failed(Revision revision, Reason reason, String message, Optional<ObjectRef> object, Plan plan,
+                      ChangeSet changes, Optional<HealthReport> health) {
+            this(revision, reason, message, object, plan, changes, health, false);
+        }
     }
 
     /** {@code failed} did not pass its health gate; {@code restored}, the last healthy revision, was applied again and is healthy. */
@@ -43,8 +49,9 @@ public sealed interface SyncOutcome {
     }
 
     /**
-     * The revision failed its health gate before (and was rolled back when {@code rolledBack}): it is not
-     * retried until a new commit or a manual sync; its health is still followed.
+     * The revision failed its health gate before (and was rolled back when {@code rolledBack}), or the
+     * API server refused it for good: it is not retried until a new commit, a manual sync or (after a
+     * refusal) a slow backoff; its health is still followed.
      */
     record Held(Revision revision, boolean rolledBack) implements SyncOutcome {
     }

@@ -187,7 +187,7 @@ final class FakeCluster implements EnginePorts.Render, EnginePorts.LiveState, En
     // --- apply ---
 
     @Override
-    public DryRun dryRun(String app, Plan plan) throws ApplyException {
+    public DryRun dryRun(String app, Plan plan, boolean recreate) throws ApplyException {
         calls.add("dry-run");
         ChangeSet changes = new ChangeSet();
         for (PlanEntry e : plan.entries()) {
