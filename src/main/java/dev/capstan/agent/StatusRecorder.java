@@ -140,7 +140,7 @@ final class StatusRecorder {
         SyncResult result = result(status, outcome, plan, took);
         plan.ifPresent(p -> {
             // before the status leaves Syncing: a drift check must never compare against the previous desired state
-            followers.follow(specs.get(app), Reconciler.healthTargets(p), p.ownDesired());
+            followers.follow(specs.get(app), Reconciler.healthTargets(p), dev.capstan.plan.Hooks.without(p.ownDesired()));
             status.clearDrift();
         });
         status.finished(result);

@@ -3,6 +3,7 @@ package dev.capstan.apply;
 import dev.capstan.cluster.DiscoveryCache;
 import dev.capstan.health.AppliedVersion;
 import dev.capstan.plan.ApplyOrder;
+import dev.capstan.plan.Hooks;
 import dev.capstan.plan.ObjectRef;
 import dev.capstan.plan.Ownership;
 import dev.capstan.plan.Plan;
@@ -142,6 +143,12 @@ public final class Applier {
         }
     }
 
+    /** A changed hook with delete policy before-hook-creation: the old one goes, so the new one runs afresh. */
+    private static boolean rerunHook(PlanEntry e) {
+        return e.kind() == PlanEntry.Kind.UPDATE && Hooks.of(e.desired().body())
+                .map(h -> h.deletes(Hooks.DeletePolicy.BEFORE_HOOK_CREATION)).orElse(false);
+    }
+
     /** Why one object cannot be applied, and whether only a new commit can change that. */
     private record Problem(String text, boolean permanent) {
     }
@@ -162,11 +169,19 @@ public final class Applier {
             if (existing && owner != null && !owner.equals(app)) {
                 return new Problem("owned by application \"" + owner + "\"; remove it from one of the two apps", false);
             }
+            if (existing && rerunHook(e)) {
+                recreate.put(e.ref(), "hook changed: the previous one deleted first (before-hook-creation)");
+            }
             return null;
         } catch (KubernetesClientException ex) {
             ApiError error = ApiError.of(ex, e.desired().body());
             if (error.immutable()) {
                 Recreate.Verdict verdict = Recreate.judge(e.ref(), e.desired().body(), recreateAll);
+                if (rerunHook(e)) {
+                    exists.put(e.ref(), true);
+                    recreate.put(e.ref(), "hook changed: the previous one deleted first (before-hook-creation)");
+                    return null;
+                }
                 if (verdict.allowed()) {
                     exists.put(e.ref(), true);
                     recreate.put(e.ref(), error.text());

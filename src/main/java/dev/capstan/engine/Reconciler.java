@@ -14,6 +14,7 @@ import dev.capstan.health.AppliedVersion;
 import dev.capstan.health.HealthReport;
 import dev.capstan.plan.DesiredObject;
 import dev.capstan.plan.Diff;
+import dev.capstan.plan.Hooks;
 import dev.capstan.plan.Inventory;
 import dev.capstan.plan.ObjectRef;
 import dev.capstan.plan.Plan;
@@ -102,7 +103,7 @@ public final class Reconciler {
         } else if (snapshot.revision().sha().equals(failedRevision) && (retryAt == null || clock.instant().isBefore(retryAt))) {
             return new SyncOutcome.Held(snapshot.revision(), heldAfterRollback);
         }
-        SyncOutcome outcome = syncRevision(snapshot, clock.instant().plus(app.sync().timeout()));
+        SyncOutcome outcome = syncRevision(snapshot, clock.instant().plus(app.sync().timeout()), manual);
         if (outcome instanceof Failed f && f.reason() == Reason.HealthCheckFailed) {
             if (app.sync().rollbackOnFailure()) {
                 outcome = rollback(f);
@@ -126,8 +127,12 @@ public final class Reconciler {
         return outcome;
     }
 
-    /** Render, validate, plan, dry-run, waves (apply, health gate), inventory, prune: one revision, start to end. */
-    private SyncOutcome syncRevision(RevisionTree snapshot, Instant healthDeadline) {
+    /**
+     * Render, validate, plan, dry-run, waves (apply, health gate), inventory, prune: one revision, start to end.
+     *
+     * @param manual asked for by a person: hooks run again even for a revision already synced
+     */
+    private SyncOutcome syncRevision(RevisionTree snapshot, Instant healthDeadline, boolean manual) {
         Revision revision = snapshot.revision();
         // render and validate against what this cluster serves
         DesiredState desired;
@@ -147,31 +152,37 @@ public final class Reconciler {
         if (emptyRender.isPresent()) {
             return new Rejected(revision, Reason.ValidationFailed, emptyRender.get());
         }
+        // hooks run for a new revision (or when asked): a resync of the same commit does not run them again
+        boolean runHooks = manual || !previous.revision().equals(revision.sha());
+        List<DesiredObject> kept = Hooks.without(desired.objects());
         // plan against the live cache
-        Plan plan = plan(desired.objects(), previous);
+        Plan plan = plan(runHooks ? desired.objects() : kept, previous);
         ChangeSet changes = ChangeSet.planned(plan);
         // dry-run the whole change set, then apply wave by wave, each gated on its health
         boolean unproven = !previous.healthyRevision().equals(revision.sha());
         WavesApplied waves = applyWaves(revision, plan, changes, unproven, healthDeadline);
         if (waves.failure().isPresent()) {
-            recordInventory(previous.withAll(desired.objects()));
+            recordInventory(previous.withAll(kept));
+            runSyncFailedHooks(plan, changes);
             return waves.failure().get();
         }
-        // inventory: everything applied plus what is still to prune, so a crash here loses nothing
+        // inventory: everything applied (hooks aside: never pruned as stale) plus what is still to prune,
+        // so a crash here loses nothing
         List<PlanEntry> stale = plan.of(PlanEntry.Kind.PRUNE);
-        recordInventory(Inventory.of(desired.objects(), stale, revision.sha(), previous.healthyRevision()));
+        recordInventory(Inventory.of(kept, stale, revision.sha(), previous.healthyRevision()));
         // prune what left Git, after the last wave
         List<PlanEntry> remaining = app.sync().prune() ? prune(stale, changes) : stale;
         if (remaining != stale) {
-            recordInventory(Inventory.of(desired.objects(), remaining, revision.sha(), previous.healthyRevision()));
+            recordInventory(Inventory.of(kept, remaining, revision.sha(), previous.healthyRevision()));
         }
         if (app.sync().prune() && !remaining.isEmpty()) {
+            runSyncFailedHooks(plan, changes);
             List<Change> failed = changes.of(Action.FAILED);
             return new Failed(revision, Reason.PruneFailed, failed.stream().map(Object::toString).collect(Collectors.joining("; ")),
                     failed.size() == 1 ? Optional.of(failed.get(0).ref()) : Optional.empty(), plan, changes, waves.lastReport());
         }
         // every wave passed its gate: this revision is healthy, a rollback may return to it
-        recordInventory(Inventory.of(desired.objects(), remaining, revision.sha(), revision.sha()));
+        recordInventory(Inventory.of(kept, remaining, revision.sha(), revision.sha()));
         HealthReport health = ports.health().assess(healthTargets(plan));
         return new Succeeded(revision, plan, changes, health, remaining.size());
     }
@@ -210,6 +221,8 @@ public final class Reconciler {
             }
             HealthGate.Verdict verdict = gate.check(wave, changedSoFar || unproven, applied, deadline);
             lastReport = Optional.of(verdict.report());
+            deleteHooks(wave, verdict.failure().isPresent() ? Hooks.DeletePolicy.HOOK_FAILED : Hooks.DeletePolicy.HOOK_SUCCEEDED,
+                    changes);
             if (verdict.failure().isPresent()) {
                 return new WavesApplied(lastReport, Optional.of(new Failed(revision, Reason.HealthCheckFailed, verdict.failure().get(),
                         Optional.empty(), plan, changes, lastReport)));
@@ -221,6 +234,39 @@ public final class Reconciler {
     private static Failed applyFailed(Revision revision, Plan plan, ChangeSet changes, ApplyException e,
                                       Optional<HealthReport> lastReport) {
         return new Failed(revision, Reason.ApplyFailed, e.getMessage(), e.object(), plan, changes, lastReport, e.permanent());
+    }
+
+    /** The wave's hooks whose delete policy asks for it now (after they succeeded, or failed), deleted. */
+    private void deleteHooks(Wave wave, Hooks.DeletePolicy when, ChangeSet changes) {
+        List<PlanEntry> done = wave.entries().stream()
+                .filter(e -> Hooks.of(e.desired().body()).map(h -> h.deletes(when)).orElse(false)).toList();
+        if (done.isEmpty()) {
+            return;
+        }
+        String note = "hook deleted (" + (when == Hooks.DeletePolicy.HOOK_SUCCEEDED ? "hook-succeeded" : "hook-failed") + ")";
+        for (Change c : ports.prune().prune(app.name(), done).changes()) {
+            changes.add(c.action() == Action.PRUNED ? new Change(c.ref(), Action.PRUNED, note) : c);
+        }
+    }
+
+    /**
+     * After a failed sync: applies the sync-failed hooks (a notification Job, a cleanup),
+     * dry-run first; they are not waited for, and their own failure only adds to the changes.
+     */
+    private void runSyncFailedHooks(Plan plan, ChangeSet changes) {
+        List<PlanEntry> hooks = plan.entries().stream().filter(PlanEntry::changes)
+                .filter(e -> Hooks.of(e.desired().body()).map(h -> h.phase() == Hooks.Phase.SYNC_FAILED).orElse(false)).toList();
+        if (hooks.isEmpty()) {
+            return;
+        }
+        try {
+            Plan hookPlan = new Plan(hooks);
+            DryRun dryRun = ports.apply().dryRun(app.name(), hookPlan, true);
+            changes.addAll(ports.apply().applyWave(app.name(), new Wave(Integer.MAX_VALUE, hooks), dryRun).changes());
+        } catch (ApplyException e) {
+            changes.addAll(e.changes());
+            LOG.warn("app={}: a sync-failed hook could not be applied: {}", app.name(), e.getMessage());
+        }
     }
 
     /** Deletes what left Git; returns the stale entries still there (their delete failed), to keep and retry. */
@@ -264,7 +310,7 @@ public final class Reconciler {
             return withMessage(failed, failed.message() + "; rollback failed: " + e.getMessage());
         }
         LOG.warn("app={} revision={} failed its health gate; rolling back to {}", app.name(), bad, target.revision());
-        SyncOutcome back = syncRevision(target, clock.instant().plus(app.sync().timeout()));
+        SyncOutcome back = syncRevision(target, clock.instant().plus(app.sync().timeout()), false);
         listener.rollbackFinished(back instanceof Succeeded);
         Revision to = target.revision();
         String prefix = "revision " + bad.shortSha() + " failed: " + failed.message() + "; ";
@@ -296,7 +342,7 @@ public final class Reconciler {
 
     /** The objects the outcome's plan wanted, for self-heal until the next sync. */
     private void remember(SyncOutcome outcome) {
-        outcome.planned().ifPresent(plan -> lastDesired = plan.ownDesired());
+        outcome.planned().ifPresent(plan -> lastDesired = Hooks.without(plan.ownDesired()));
     }
 
     /**
@@ -344,7 +390,8 @@ public final class Reconciler {
 
     /** What an app's health is judged on after a sync that planned {@code plan}: its own objects but the ignored ones. */
     public static List<dev.capstan.health.RolloutWaiter.Target> healthTargets(Plan plan) {
-        return HealthGate.targets(plan.entries(), Map.of());
+        return HealthGate.targets(plan.entries().stream().filter(e -> e.desired() == null || !Hooks.isHook(e.desired())).toList(),
+                Map.of());
     }
 
     /** The one place the engine writes an app's inventory. */

@@ -37,6 +37,7 @@ public final class DesiredObjects {
         annotations.remove(Ownership.APPLIED_HASH);
         List<ObjectRef> dependsOn = parseDependsOn(annotations.get(Ownership.DEPENDS_ON), ref.namespace());
         int wave = parseWave(annotations.get(Ownership.WAVE));
+        Hooks.of(body); // a misspelt hook phase or delete policy is an error at render, not a surprise at sync
         String hash = sha256(Json.canonical(body));
         annotations.put(Ownership.APPLIED_HASH, hash);
         return new DesiredObject(ref, apiVersion, body, hash, origin, dependsOn, wave);

@@ -6,16 +6,16 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Helm's install and upgrade hooks as waves of the sync, so they run where Helm runs
- * them: pre-install/pre-upgrade hooks in waves before every other object (one wave per
+ * Sync hooks ({@code capstan.dev/hook}, and Helm's install and upgrade hooks) as waves of
+ * the sync, so they run where Helm and Argo CD run them: pre-sync hooks in waves before every other object (one wave per
  * {@code helm.sh/hook-weight}, lowest first, each gated on health, so a migration Job must
- * complete first), post-install/post-upgrade hooks in waves after the last one. CRDs and
+ * complete first), post-sync hooks in waves after the last one (sync-failed hooks are in
+ * no wave: they run only after a failed sync). CRDs and
  * Namespaces come before the pre hooks, as Helm installs {@code crds/} before any hook and
  * a hook may need them. An explicit {@code capstan.dev/wave} wins.
  */
 public final class HookWaves {
 
-    static final String HOOK = "helm.sh/hook";
     static final String WEIGHT = "helm.sh/hook-weight";
 
     private HookWaves() {
@@ -27,13 +27,13 @@ public final class HookWaves {
         int min = Integer.MAX_VALUE;
         int max = Integer.MIN_VALUE;
         for (DesiredObject o : objects) {
-            String hook = annotation(o, HOOK);
-            if (hook == null || annotation(o, Ownership.WAVE) != null) {
+            java.util.Optional<Hooks.Hook> hook = Hooks.of(o.body());
+            if (hook.isEmpty() || annotation(o, Ownership.WAVE) != null) {
                 min = Math.min(min, o.wave());
                 max = Math.max(max, o.wave());
-            } else if (hook.contains("pre-install") || hook.contains("pre-upgrade")) {
+            } else if (hook.get().phase() == Hooks.Phase.PRE_SYNC) {
                 pre.add(o);
-            } else {
+            } else if (hook.get().phase() == Hooks.Phase.POST_SYNC) {
                 post.add(o);
             }
         }
@@ -49,7 +49,7 @@ public final class HookWaves {
         int firstPre = min - preWeights.size();
         List<DesiredObject> out = new ArrayList<>();
         for (DesiredObject o : objects) {
-            if (!pre.isEmpty() && ApplyOrder.isStageOne(o.ref()) && annotation(o, HOOK) == null
+            if (!pre.isEmpty() && ApplyOrder.isStageOne(o.ref()) && !Hooks.isHook(o)
                     && annotation(o, Ownership.WAVE) == null) {
                 out.add(withWave(o, firstPre - 1)); // as Helm installs crds/ before any hook
             } else if (pre.contains(o)) {

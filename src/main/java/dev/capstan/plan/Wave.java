@@ -15,11 +15,11 @@ public record Wave(int number, List<PlanEntry> entries) {
         entries = List.copyOf(entries);
     }
 
-    /** The plan's own desired objects by wave, ascending; an empty plan has no waves. */
+    /** The plan's own desired objects by wave, ascending (sync-failed hooks are in none); an empty plan has no waves. */
     public static List<Wave> of(Plan plan) {
         Map<Integer, List<PlanEntry>> byNumber = new TreeMap<>();
         for (PlanEntry e : plan.entries()) {
-            if (e.isOwnDesired()) {
+            if (e.isOwnDesired() && Hooks.of(e.desired().body()).map(h -> h.phase() != Hooks.Phase.SYNC_FAILED).orElse(true)) {
                 byNumber.computeIfAbsent(e.desired().wave(), w -> new ArrayList<>()).add(e);
             }
         }
