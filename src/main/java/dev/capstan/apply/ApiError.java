@@ -85,8 +85,8 @@ public record ApiError(String text, boolean permanent, boolean immutable) {
     }
 
     /**
-     * A cause's message without the value the server echoes when it is long (a struct dump)
-     * or secret: {@code Invalid value: {"labels":...}: field is immutable} becomes
+     * A cause's message without the value the server echoes when it is long, a struct or
+     * list (a dump of the object's internals), or secret: {@code Invalid value: {"labels":...}: field is immutable} becomes
      * {@code field is immutable}; {@code Invalid value: -1: must be ...} keeps its short value.
      */
     static String explain(String message, boolean secret) {
@@ -109,7 +109,8 @@ public record ApiError(String text, boolean permanent, boolean immutable) {
         }
         String value = rest.substring(0, end);
         String why = rest.substring(end + 2);
-        return secret || value.length() > MAX_VALUE ? why : value + ": " + why;
+        boolean composite = value.contains("{") || value.contains("[");
+        return secret || composite || value.length() > MAX_VALUE ? why : value + ": " + why;
     }
 
     /** Where the echoed value ends: the first ": " outside quotes and brackets, or -1. */

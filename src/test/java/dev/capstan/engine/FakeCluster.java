@@ -52,6 +52,8 @@ final class FakeCluster implements EnginePorts.Render, EnginePorts.LiveState, En
     final Map<ObjectRef, Map<String, Object>> live = new LinkedHashMap<>();
     final Set<ObjectRef> failDryRun = new HashSet<>();
     final Set<ObjectRef> failApply = new HashSet<>();
+    /** Objects the server refuses for good (an immutable field): the apply throws a permanent ApplyException. */
+    final Set<ObjectRef> refuseApply = new HashSet<>();
     final Set<ObjectRef> failPrune = new HashSet<>();
     /** Values of {@code data.key} that never become healthy (as an image tag that crash-loops would). */
     final Set<String> crashing = new HashSet<>();
@@ -208,6 +210,10 @@ final class FakeCluster implements EnginePorts.Render, EnginePorts.LiveState, En
             if (failApply.contains(e.ref())) {
                 changes.add(new Change(e.ref(), Action.FAILED, "apply failed (Invalid)"));
                 throw new ApplyException(e.ref() + ": apply failed (Invalid)", changes, e.ref());
+            }
+            if (refuseApply.contains(e.ref())) {
+                changes.add(new Change(e.ref(), Action.FAILED, "apply failed: spec.template: field is immutable"));
+                throw new ApplyException(e.ref() + ": apply failed: spec.template: field is immutable", changes, e.ref(), true);
             }
             boolean existed = live.containsKey(e.ref());
             live.put(e.ref(), e.desired().body());

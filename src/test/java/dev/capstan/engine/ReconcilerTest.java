@@ -67,6 +67,48 @@ class ReconcilerTest {
                 "assess"), world.calls);
     }
 
+    /** A clock the test moves. */
+    private static final class ManualClock extends Clock {
+        private Instant now = Instant.EPOCH;
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void aPermanentRefusalIsHeldUntilANewCommitAManualSyncOrASlowBackoff() {
+        world.commit("v1", List.of(configMap("a", 0), configMap("job", 1)));
+        world.refuseApply.add(ref("job"));
+        ManualClock clock = new ManualClock();
+        Reconciler r = new Reconciler(app(true, false, false), world, world.ports(), SyncListener.NONE, clock);
+        Failed first = assertInstanceOf(Failed.class, r.reconcile(false));
+        assertTrue(first.permanent());
+        world.calls.clear();
+        clock.now = clock.now.plus(Duration.ofMinutes(4));
+        assertInstanceOf(SyncOutcome.Held.class, r.reconcile(false), "the same commit is not re-sent every interval");
+        assertEquals(List.of("fetch"), world.calls);
+        clock.now = clock.now.plus(Duration.ofMinutes(2));
+        assertInstanceOf(Failed.class, r.reconcile(false), "tried again after 5 minutes");
+        clock.now = clock.now.plus(Duration.ofMinutes(6));
+        assertInstanceOf(SyncOutcome.Held.class, r.reconcile(false), "then after 10");
+        assertInstanceOf(Failed.class, r.reconcile(true), "a manual sync always tries");
+        world.refuseApply.clear();
+        world.commit("v2", List.of(configMap("a", 0), configMap("job", 2)));
+        assertInstanceOf(Succeeded.class, r.reconcile(false), "a new commit is tried at once");
+    }
+
     @Test
     void aResyncOfAHealthyRevisionAppliesNothingAndDoesNotWait() {
         world.commit("v1", List.of(configMap("a", 0)));

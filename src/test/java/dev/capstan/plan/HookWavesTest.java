@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -45,5 +46,29 @@ class HookWavesTest {
     void withoutHooksNothingMoves() {
         List<DesiredObject> objects = List.of(object("ConfigMap", "a", Map.of()), object("CustomResourceDefinition", "b.x", Map.of()));
         assertEquals(objects, HookWaves.assign(objects));
+    }
+
+    @Test
+    void capstanHooksWaveLikeHelmsAndSyncFailedHooksAreInNoWave() {
+        List<DesiredObject> objects = List.of(object("ConfigMap", "config", Map.of()),
+                object("Job", "migrate", Map.of("capstan.dev/hook", "pre-sync")),
+                object("Job", "smoke", Map.of("capstan.dev/hook", "post-sync", "capstan.dev/hook-delete-policy", "hook-succeeded")),
+                object("Job", "page", Map.of("capstan.dev/hook", "sync-failed")));
+        Map<String, Integer> waves = waves(objects);
+        assertEquals(-1, waves.get("Job/migrate"));
+        assertEquals(1, waves.get("Job/smoke"));
+        Plan plan = new Plan(HookWaves.assign(objects).stream()
+                .map(o -> new PlanEntry(PlanEntry.Kind.CREATE, o.ref(), o.apiVersion(), o, List.of(), "")).toList());
+        assertEquals(List.of(List.of("migrate"), List.of("config"), List.of("smoke")), Wave.of(plan).stream()
+                .map(w -> w.entries().stream().map(e -> e.ref().name()).toList()).toList());
+        assertEquals(Hooks.DeletePolicy.HOOK_SUCCEEDED, Hooks.of(objects.get(2).body()).orElseThrow().deletePolicies().iterator().next());
+        assertEquals(Set.of(Hooks.DeletePolicy.BEFORE_HOOK_CREATION), Hooks.of(objects.get(1).body()).orElseThrow().deletePolicies());
+    }
+
+    @Test
+    void aMisspeltHookIsAnErrorAtRender() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> object("Job", "x", Map.of("capstan.dev/hook", "presync")));
+        assertEquals("annotation capstan.dev/hook: \"presync\" is not a hook; write pre-sync, post-sync or sync-failed", e.getMessage());
     }
 }

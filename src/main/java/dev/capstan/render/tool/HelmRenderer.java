@@ -35,8 +35,8 @@ import java.util.stream.Stream;
  * would for the release name, namespace and the cluster's version, with the chart's
  * vendored dependencies only (no network). Value files must stay inside the repository.
  * The chart's {@code crds/} are added (Helm installs them first; here they sort into
- * stage one), and hooks are kept so they can run as waves of the sync; test hooks are not
- * applied.
+ * stage one), and hooks are kept so they run as the sync's hooks ({@code plan.Hooks}); test
+ * hooks are not applied.
  */
 public final class HelmRenderer implements Renderer {
 
