@@ -190,7 +190,7 @@ class SyncEndToEndTest {
         assertEquals("Failed", s3.get("phase"));
         assertEquals("ApplyFailed", s3.get("reason"));
         String message = (String) s3.get("message");
-        assertTrue(message.startsWith("Deployment/" + shop.namespace + "/python-web-app (shop/deployment.yaml:1): dry-run failed (Invalid)"),
+        assertTrue(message.startsWith("Deployment/" + shop.namespace + "/python-web-app (shop/deployment.yaml:1): dry-run failed: spec.replicas: -1: must be greater than or equal to 0"),
                 message);
         assertTrue(requests.mutating().stream().allMatch(r -> r.contains("dryRun=All")), requests.mutating().toString());
         assertEquals("blue", client.configMaps().inNamespace(shop.namespace).withName("web-config").get().getData().get("color"));
