@@ -60,8 +60,8 @@ public final class PlainRenderer implements Renderer {
             throw new RenderException(List.of(Problem.error(root.isEmpty() ? "." : root, 0, "",
                     "no such directory in " + tree.describe() + "; check the application's path")));
         } catch (IOException e) {
-            throw new RenderException(List.of(Problem.error(root.isEmpty() ? "." : root, 0, "",
-                    "cannot list " + tree.describe() + ": " + e.getMessage())));
+            throw RenderException.transientFailure(Problem.error(root.isEmpty() ? "." : root, 0, "",
+                    "cannot list " + tree.describe() + ": " + e.getMessage()));
         }
         String nested = nestedTool(root, entries);
         if (nested != null) {

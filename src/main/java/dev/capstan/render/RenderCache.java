@@ -15,8 +15,18 @@ public final class RenderCache {
     public record Key(String commit, String path, RenderRequest request) {
     }
 
+    /** A render's output, or the failure the files caused. */
+    public record Result(RawRender raw, RenderException failure) {
+        RawRender rawOrThrow() throws RenderException {
+            if (failure != null) {
+                throw failure;
+            }
+            return raw;
+        }
+    }
+
     private final int capacity;
-    private final Map<Key, RawRender> entries;
+    private final Map<Key, Result> entries;
     private final Map<RenderKind, Long> renders = new EnumMap<>(RenderKind.class);
     private long hits;
 
@@ -25,15 +35,15 @@ public final class RenderCache {
         this.entries = new LinkedHashMap<>(16, 0.75f, true);
     }
 
-    synchronized Optional<RawRender> get(Key key) {
-        RawRender r = entries.get(key);
+    synchronized Optional<Result> get(Key key) {
+        Result r = entries.get(key);
         if (r != null) {
             hits++;
         }
         return Optional.ofNullable(r);
     }
 
-    synchronized void put(Key key, RawRender render) {
+    synchronized void put(Key key, Result render) {
         entries.put(key, render);
         while (entries.size() > capacity) {
             entries.remove(entries.keySet().iterator().next());

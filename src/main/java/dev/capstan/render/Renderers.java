@@ -10,7 +10,8 @@ import java.util.Optional;
  * Picks the renderer for an application path and remembers its output per (commit, path,
  * request): a resync of an unchanged commit renders nothing (no subprocess, no Helm call,
  * no re-read of Git objects), while validation, which depends on what the cluster serves
- * now, runs every time on the cached objects.
+ * now, runs every time on the cached objects. A render that failed on the files is
+ * remembered too; one that failed for a passing reason (a timeout, I/O) is not.
  */
 public final class Renderers {
 
@@ -33,14 +34,14 @@ public final class Renderers {
         try {
             kind = RenderKind.detect(tree, path);
         } catch (IOException e) {
-            throw new RenderException(List.of(Problem.error(path.isEmpty() ? "." : path, 0, "",
-                    "cannot read " + tree.describe() + ": " + e.getMessage())));
+            throw RenderException.transientFailure(Problem.error(path.isEmpty() ? "." : path, 0, "",
+                    "cannot read " + tree.describe() + ": " + e.getMessage()));
         }
         Optional<RenderCache.Key> key = tree.commit().map(sha -> new RenderCache.Key(sha, path, request));
         if (key.isPresent()) {
-            Optional<RawRender> cached = cache.get(key.get());
+            Optional<RenderCache.Result> cached = cache.get(key.get());
             if (cached.isPresent()) {
-                return cached.get();
+                return cached.get().rawOrThrow();
             }
         }
         Renderer renderer = byKind.get(kind);
@@ -48,9 +49,18 @@ public final class Renderers {
             throw new RenderException(List.of(Problem.error(path.isEmpty() ? "." : path, 0, "",
                     "is a " + kind.label() + " application, which this command does not render")));
         }
-        RawRender raw = renderer.render(tree, path, request);
         cache.rendered(kind);
-        key.ifPresent(k -> cache.put(k, raw));
+        RawRender raw;
+        try {
+            raw = renderer.render(tree, path, request);
+        } catch (RenderException e) {
+            // the same files fail the same way: a broken commit is not rendered again every interval
+            if (!e.isTransient()) {
+                key.ifPresent(k -> cache.put(k, new RenderCache.Result(null, e)));
+            }
+            throw e;
+        }
+        key.ifPresent(k -> cache.put(k, new RenderCache.Result(raw, null)));
         return raw;
     }
 

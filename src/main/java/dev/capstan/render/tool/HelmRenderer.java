@@ -65,7 +65,7 @@ public final class HelmRenderer implements Renderer {
             problems.addAll(chart.missingDependencies(tree));
             valueFiles = chart.valueFiles(tree, request.helm().valueFiles(), "helm.valueFiles", problems);
         } catch (IOException e) {
-            throw new RenderException(List.of(Problem.error(chartFile, 0, "", "cannot read the chart: " + e.getMessage())));
+            throw RenderException.transientFailure(Problem.error(chartFile, 0, "", "cannot read the chart: " + e.getMessage()));
         }
         if (!problems.isEmpty()) {
             throw new RenderException(problems);
@@ -94,7 +94,7 @@ public final class HelmRenderer implements Renderer {
             }
             output = call(template, chartFile, ws);
         } catch (IOException e) {
-            throw new RenderException(List.of(Problem.error(chartFile, 0, "", "cannot prepare the chart: " + e.getMessage())));
+            throw RenderException.transientFailure(Problem.error(chartFile, 0, "", "cannot prepare the chart: " + e.getMessage()));
         }
         if (output.length() > settings.maxOutputBytes()) {
             throw new RenderException(List.of(Problem.error(chartFile, 0, "", "helm template printed more than "
@@ -115,8 +115,8 @@ public final class HelmRenderer implements Renderer {
             return run.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             run.cancel(true);
-            throw new RenderException(List.of(Problem.error(chartFile, 0, "", "helm template did not finish within "
-                    + settings.timeout().toSeconds() + " s (render.timeout)")));
+            throw RenderException.transientFailure(Problem.error(chartFile, 0, "", "helm template did not finish within "
+                    + settings.timeout().toSeconds() + " s (render.timeout)"));
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new RenderException(List.of(Problem.error(chartFile, 0, "", "helm template failed: "
@@ -125,7 +125,7 @@ public final class HelmRenderer implements Renderer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             run.cancel(true);
-            throw new RenderException(List.of(Problem.error(chartFile, 0, "", "helm template interrupted")));
+            throw RenderException.transientFailure(Problem.error(chartFile, 0, "", "helm template interrupted"));
         }
     }
 

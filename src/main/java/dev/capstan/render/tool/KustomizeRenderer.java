@@ -50,8 +50,8 @@ public final class KustomizeRenderer implements Renderer {
                 throw new RenderException(refused);
             }
         } catch (IOException e) {
-            throw new RenderException(List.of(Problem.error(appPath.isEmpty() ? "." : appPath, 0, "",
-                    "cannot read " + tree.describe() + ": " + e.getMessage())));
+            throw RenderException.transientFailure(Problem.error(appPath.isEmpty() ? "." : appPath, 0, "",
+                    "cannot read " + tree.describe() + ": " + e.getMessage()));
         }
         try (Workspace ws = Workspace.of(tree)) {
             Path dir = ws.repo().resolve(appPath);
@@ -69,10 +69,10 @@ public final class KustomizeRenderer implements Renderer {
             }
             return new RawRender(RenderKind.KUSTOMIZE, raws, problems);
         } catch (ToolProcess.Exceeded e) {
-            throw new RenderException(List.of(Problem.error(file, 0, "", "kustomize build " + e.getMessage())));
+            throw RenderException.transientFailure(Problem.error(file, 0, "", "kustomize build " + e.getMessage()));
         } catch (IOException e) {
-            throw new RenderException(List.of(Problem.error(file, 0, "", "cannot run kustomize (" + String.join(" ",
-                    baseCommand()) + "): " + e.getMessage() + "; install kustomize, or set render.kustomize.command")));
+            throw RenderException.transientFailure(Problem.error(file, 0, "", "cannot run kustomize (" + String.join(" ",
+                    baseCommand()) + "): " + e.getMessage() + "; install kustomize, or set render.kustomize.command"));
         }
     }
 

@@ -75,4 +75,27 @@ class RenderersTest {
         assertEquals(2, r.cache().renders(RenderKind.PLAIN));
         assertEquals(0, r.cache().hits());
     }
+
+    @Test
+    void aFailureOfTheFilesIsRememberedAPassingOneIsNot() throws Exception {
+        TestRepo repo = repo().file("broken/kustomization.yaml", "resources: [missing.yaml]\n");
+        Renderers r = renderers();
+        for (int i = 0; i < 3; i++) {
+            org.junit.jupiter.api.Assertions.assertThrows(dev.capstan.render.RenderException.class,
+                    () -> r.render(repo.commit("ddd"), "broken", REQUEST));
+        }
+        assertEquals(1, r.cache().renders(RenderKind.KUSTOMIZE), "a broken commit is not rendered again");
+
+        java.nio.file.Path slow = tmp.resolve("slow-kustomize");
+        java.nio.file.Files.writeString(slow, "#!/bin/sh\nsleep 30\n");
+        slow.toFile().setExecutable(true);
+        Renderers timingOut = Tools.renderers(RenderOptions.defaults(), ToolSettings.defaults()
+                .withKustomizeCommand(List.of(slow.toString())).withTimeout(java.time.Duration.ofSeconds(1)), System.getenv());
+        for (int i = 0; i < 2; i++) {
+            dev.capstan.render.RenderException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.capstan.render.RenderException.class, () -> timingOut.render(repo.commit("ddd"), "overlays/prod", REQUEST));
+            org.junit.jupiter.api.Assertions.assertTrue(e.isTransient());
+        }
+        assertEquals(2, timingOut.cache().renders(RenderKind.KUSTOMIZE), "a timeout may pass: tried again");
+    }
 }
