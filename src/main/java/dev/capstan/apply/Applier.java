@@ -41,8 +41,6 @@ public final class Applier {
     private final ApplyOptions options;
 
     private final java.util.concurrent.ExecutorService pool;
-    /** Objects whose apply the server refused for good (invalid, immutable): a retry needs a new commit. */
-    private final Set<ObjectRef> permanentFailures = ConcurrentHashMap.newKeySet();
 
     public Applier(KubernetesClient client, DiscoveryCache discovery, ApplyOptions options) {
         this.client = client;
@@ -211,24 +209,32 @@ public final class Applier {
                 }
             }
             List<PlanEntry> batch = entries.subList(i, j);
-            List<Change> results = inParallel(batch, e -> applyOne(e, exists, recreate, applied));
+            List<Applied> results = inParallel(batch, e -> applyOne(e, exists, recreate, applied));
             int failedAt = -1;
             for (int k = 0; k < results.size(); k++) {
-                changes.add(results.get(k));
-                if (results.get(k).action() == Action.FAILED && failedAt < 0) {
+                changes.add(results.get(k).change());
+                if (results.get(k).change().action() == Action.FAILED && failedAt < 0) {
                     failedAt = k;
                 }
             }
             if (failedAt >= 0) {
-                throw new ApplyException(batch.get(failedAt).desired().describe() + ": " + results.get(failedAt).message(), changes,
-                        batch.get(failedAt).ref(), permanentFailures.remove(batch.get(failedAt).ref()));
+                Applied failed = results.get(failedAt);
+                throw new ApplyException(batch.get(failedAt).desired().describe() + ": " + failed.change().message(), changes,
+                        batch.get(failedAt).ref(), failed.permanent());
             }
             i = j;
         }
     }
 
-    private Change applyOne(PlanEntry e, Map<ObjectRef, Boolean> exists, Map<ObjectRef, String> recreate,
-                            Map<ObjectRef, AppliedVersion> applied) {
+    /** How one apply went; {@code permanent} when the server refused it for good (invalid, immutable). */
+    private record Applied(Change change, boolean permanent) {
+        Applied(Change change) {
+            this(change, false);
+        }
+    }
+
+    private Applied applyOne(PlanEntry e, Map<ObjectRef, Boolean> exists, Map<ObjectRef, String> recreate,
+                             Map<ObjectRef, AppliedVersion> applied) {
         String why = recreate.remove(e.ref());
         try {
             if (why != null) {
@@ -237,20 +243,18 @@ public final class Applier {
             GenericKubernetesResource result = serverSideApply(resource(e), false);
             applied.put(e.ref(), new AppliedVersion(result.getMetadata().getResourceVersion(), result.getMetadata().getGeneration()));
             if (why != null) {
-                return new Change(e.ref(), Action.RECREATED, why);
+                return new Applied(new Change(e.ref(), Action.RECREATED, why));
             }
             Action action = Boolean.TRUE.equals(exists.get(e.ref())) || e.kind() == PlanEntry.Kind.UPDATE
                     ? Action.CONFIGURED : Action.CREATED;
-            return new Change(e.ref(), action, e.kind() == PlanEntry.Kind.UPDATE ? String.join(", ", e.paths()) : "");
+            return new Applied(new Change(e.ref(), action, e.kind() == PlanEntry.Kind.UPDATE ? String.join(", ", e.paths()) : ""));
         } catch (KubernetesClientException ex) {
             ApiError error = ApiError.of(ex, e.desired().body());
-            if (error.permanent()) {
-                permanentFailures.add(e.ref());
-            }
-            return new Change(e.ref(), Action.FAILED, "apply failed: " + error.text()
-                    + (error.immutable() ? "; " + Recreate.judge(e.ref(), e.desired().body(), false).hint() : ""));
+            return new Applied(new Change(e.ref(), Action.FAILED, "apply failed: " + error.text()
+                    + (error.immutable() ? "; " + Recreate.judge(e.ref(), e.desired().body(), false).hint() : "")),
+                    error.permanent());
         } catch (MissingKindException ex) {
-            return new Change(e.ref(), Action.FAILED, ex.getMessage());
+            return new Applied(new Change(e.ref(), Action.FAILED, ex.getMessage()));
         }
     }
 

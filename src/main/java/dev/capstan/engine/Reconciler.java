@@ -28,7 +28,6 @@ import dev.capstan.source.Revision;
 import dev.capstan.source.RevisionSource;
 import dev.capstan.source.RevisionTree;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,14 +58,8 @@ public final class Reconciler {
     private final SyncListener listener;
     private final Clock clock;
     private final HealthGate gate;
-    /** A revision that failed its health gate (and was rolled back, if asked): not retried until a new commit or a manual sync. */
-    private volatile String failedRevision;
-    private volatile boolean heldAfterRollback;
-    /** After a permanent refusal: when the held revision is tried again (null: only on a new commit or a manual sync). */
-    private volatile Instant retryAt;
-    private volatile Duration refusedBackoff = FIRST_REFUSED_BACKOFF;
-    static final Duration FIRST_REFUSED_BACKOFF = Duration.ofMinutes(5);
-    static final Duration MAX_REFUSED_BACKOFF = Duration.ofHours(1);
+    private final HeldRevision held = new HeldRevision();
+    private final SyncHooks hooks;
     /** What the last sync that got as far as planning wanted, for self-heal. */
     private volatile List<DesiredObject> lastDesired = List.of();
 
@@ -77,6 +70,7 @@ public final class Reconciler {
         this.listener = listener;
         this.clock = clock;
         this.gate = new HealthGate(ports.health(), listener, clock, app.sync().timeout());
+        this.hooks = new SyncHooks(app.name(), ports);
     }
 
     public String app() {
@@ -99,9 +93,9 @@ public final class Reconciler {
         }
         listener.fetched(snapshot.revision());
         if (manual) {
-            failedRevision = null;
-        } else if (snapshot.revision().sha().equals(failedRevision) && (retryAt == null || clock.instant().isBefore(retryAt))) {
-            return new SyncOutcome.Held(snapshot.revision(), heldAfterRollback);
+            held.release();
+        } else if (held.holds(snapshot.revision().sha(), clock.instant())) {
+            return new SyncOutcome.Held(snapshot.revision(), held.rolledBack());
         }
         SyncOutcome outcome = syncRevision(snapshot, clock.instant().plus(app.sync().timeout()), manual);
         if (outcome instanceof Failed f && f.reason() == Reason.HealthCheckFailed) {
@@ -110,18 +104,10 @@ public final class Reconciler {
             }
             // not re-applied and re-awaited every interval: its health is followed from the watch (it may
             // still recover), and a new commit or a manual sync starts a new attempt
-            failedRevision = snapshot.revision().sha();
-            heldAfterRollback = outcome instanceof SyncOutcome.RolledBack;
-            retryAt = null;
+            held.failedHealthGate(snapshot.revision().sha(), outcome instanceof SyncOutcome.RolledBack);
         } else if (outcome instanceof Failed f && f.permanent()) {
-            // refused for good (invalid, immutable): the same commit fails the same way, so it is not re-sent every
-            // interval; a new commit, a manual sync, or a slow backoff (in case the cluster changed) tries again
-            boolean again = snapshot.revision().sha().equals(failedRevision) && retryAt != null;
-            refusedBackoff = !again ? FIRST_REFUSED_BACKOFF
-                    : refusedBackoff.multipliedBy(2).compareTo(MAX_REFUSED_BACKOFF) > 0 ? MAX_REFUSED_BACKOFF : refusedBackoff.multipliedBy(2);
-            failedRevision = snapshot.revision().sha();
-            heldAfterRollback = false;
-            retryAt = clock.instant().plus(refusedBackoff);
+            // refused for good (invalid, immutable): not re-sent every interval
+            held.refused(snapshot.revision().sha(), clock.instant());
         }
         remember(outcome);
         return outcome;
@@ -163,7 +149,7 @@ public final class Reconciler {
         WavesApplied waves = applyWaves(revision, plan, changes, unproven, healthDeadline);
         if (waves.failure().isPresent()) {
             recordInventory(previous.withAll(kept));
-            runSyncFailedHooks(plan, changes);
+            hooks.runSyncFailed(plan, changes);
             return waves.failure().get();
         }
         // inventory: everything applied (hooks aside: never pruned as stale) plus what is still to prune,
@@ -176,7 +162,7 @@ public final class Reconciler {
             recordInventory(Inventory.of(kept, remaining, revision.sha(), previous.healthyRevision()));
         }
         if (app.sync().prune() && !remaining.isEmpty()) {
-            runSyncFailedHooks(plan, changes);
+            hooks.runSyncFailed(plan, changes);
             List<Change> failed = changes.of(Action.FAILED);
             return new Failed(revision, Reason.PruneFailed, failed.stream().map(Object::toString).collect(Collectors.joining("; ")),
                     failed.size() == 1 ? Optional.of(failed.get(0).ref()) : Optional.empty(), plan, changes, waves.lastReport());
@@ -221,8 +207,8 @@ public final class Reconciler {
             }
             HealthGate.Verdict verdict = gate.check(wave, changedSoFar || unproven, applied, deadline);
             lastReport = Optional.of(verdict.report());
-            deleteHooks(wave, verdict.failure().isPresent() ? Hooks.DeletePolicy.HOOK_FAILED : Hooks.DeletePolicy.HOOK_SUCCEEDED,
-                    changes);
+            hooks.deleteDone(wave, verdict.failure().isPresent() ? Hooks.DeletePolicy.HOOK_FAILED
+                    : Hooks.DeletePolicy.HOOK_SUCCEEDED, changes);
             if (verdict.failure().isPresent()) {
                 return new WavesApplied(lastReport, Optional.of(new Failed(revision, Reason.HealthCheckFailed, verdict.failure().get(),
                         Optional.empty(), plan, changes, lastReport)));
@@ -234,39 +220,6 @@ public final class Reconciler {
     private static Failed applyFailed(Revision revision, Plan plan, ChangeSet changes, ApplyException e,
                                       Optional<HealthReport> lastReport) {
         return new Failed(revision, Reason.ApplyFailed, e.getMessage(), e.object(), plan, changes, lastReport, e.permanent());
-    }
-
-    /** The wave's hooks whose delete policy asks for it now (after they succeeded, or failed), deleted. */
-    private void deleteHooks(Wave wave, Hooks.DeletePolicy when, ChangeSet changes) {
-        List<PlanEntry> done = wave.entries().stream()
-                .filter(e -> Hooks.of(e.desired().body()).map(h -> h.deletes(when)).orElse(false)).toList();
-        if (done.isEmpty()) {
-            return;
-        }
-        String note = "hook deleted (" + (when == Hooks.DeletePolicy.HOOK_SUCCEEDED ? "hook-succeeded" : "hook-failed") + ")";
-        for (Change c : ports.prune().prune(app.name(), done).changes()) {
-            changes.add(c.action() == Action.PRUNED ? new Change(c.ref(), Action.PRUNED, note) : c);
-        }
-    }
-
-    /**
-     * After a failed sync: applies the sync-failed hooks (a notification Job, a cleanup),
-     * dry-run first; they are not waited for, and their own failure only adds to the changes.
-     */
-    private void runSyncFailedHooks(Plan plan, ChangeSet changes) {
-        List<PlanEntry> hooks = plan.entries().stream().filter(PlanEntry::changes)
-                .filter(e -> Hooks.of(e.desired().body()).map(h -> h.phase() == Hooks.Phase.SYNC_FAILED).orElse(false)).toList();
-        if (hooks.isEmpty()) {
-            return;
-        }
-        try {
-            Plan hookPlan = new Plan(hooks);
-            DryRun dryRun = ports.apply().dryRun(app.name(), hookPlan, true);
-            changes.addAll(ports.apply().applyWave(app.name(), new Wave(Integer.MAX_VALUE, hooks), dryRun).changes());
-        } catch (ApplyException e) {
-            changes.addAll(e.changes());
-            LOG.warn("app={}: a sync-failed hook could not be applied: {}", app.name(), e.getMessage());
-        }
     }
 
     /** Deletes what left Git; returns the stale entries still there (their delete failed), to keep and retry. */

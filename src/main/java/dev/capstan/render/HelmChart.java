@@ -1,9 +1,5 @@
 package dev.capstan.render;
 
-import dev.capstan.yaml.YamlDocument;
-import dev.capstan.yaml.YamlException;
-import dev.capstan.yaml.YamlLimits;
-import dev.capstan.yaml.YamlReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,27 +22,13 @@ public record HelmChart(String dir, String name, List<Dependency> dependencies) 
 
     public static HelmChart read(FileTree tree, String dir) throws RenderException, IOException {
         String chartFile = RenderKind.child(dir, "Chart.yaml");
-        Map<?, ?> chart = yamlMap(tree, chartFile);
+        Map<?, ?> chart = YamlFile.readMap(tree, chartFile);
         List<Dependency> deps = dependencies(chart);
         String requirements = RenderKind.child(dir, "requirements.yaml");
         if (deps.isEmpty() && tree.entry(requirements).isPresent()) {
-            deps = dependencies(yamlMap(tree, requirements));
+            deps = dependencies(YamlFile.readMap(tree, requirements));
         }
         return new HelmChart(dir, chart.get("name") instanceof String n ? n : "", deps);
-    }
-
-    private static Map<?, ?> yamlMap(FileTree tree, String file) throws RenderException, IOException {
-        try {
-            List<YamlDocument> docs = new YamlReader(YamlLimits.defaults()).readAll(PlainRenderer.decodeUtf8(tree.read(file)));
-            if (docs.size() == 1 && docs.get(0).value() instanceof Map<?, ?> map) {
-                return map;
-            }
-            throw new RenderException(List.of(Problem.error(file, 0, "", "expected one YAML map")));
-        } catch (YamlException e) {
-            throw new RenderException(List.of(Problem.error(file, e.line(), "", e.getMessage())));
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new RenderException(List.of(Problem.error(file, 0, "", "file is not valid UTF-8; save it as UTF-8")));
-        }
     }
 
     private static List<Dependency> dependencies(Map<?, ?> chart) {

@@ -1,11 +1,6 @@
 package dev.capstan.render;
 
-import dev.capstan.yaml.YamlDocument;
-import dev.capstan.yaml.YamlException;
-import dev.capstan.yaml.YamlLimits;
-import dev.capstan.yaml.YamlReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -59,18 +54,9 @@ public final class KustomizationCheck {
     private void checkOne(FileTree tree, String dir, String file, Deque<String> queue, List<Problem> problems) throws IOException {
         Map<?, ?> kustomization;
         try {
-            List<YamlDocument> docs = new YamlReader(YamlLimits.defaults())
-                    .readAll(PlainRenderer.decodeUtf8(tree.read(file)));
-            if (docs.size() != 1 || !(docs.get(0).value() instanceof Map<?, ?> map)) {
-                problems.add(Problem.error(file, 0, "", "a kustomization must be one YAML map"));
-                return;
-            }
-            kustomization = map;
-        } catch (YamlException e) {
-            problems.add(Problem.error(file, e.line(), "", e.getMessage()));
-            return;
-        } catch (java.nio.charset.CharacterCodingException e) {
-            problems.add(Problem.error(file, 0, "", "file is not valid UTF-8; save it as UTF-8"));
+            kustomization = YamlFile.readMap(tree, file);
+        } catch (RenderException e) {
+            problems.addAll(e.problems());
             return;
         }
         if (!enableHelm && (kustomization.containsKey("helmCharts") || kustomization.containsKey("helmChartInflationGenerator"))) {

@@ -108,7 +108,7 @@ public final class PlainRenderer implements Renderer {
                 + " (or make it one application of its own)";
     }
 
-    static boolean isManifestFile(String path) {
+    public static boolean isManifestFile(String path) {
         String lower = path.toLowerCase(Locale.ROOT);
         return lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json");
     }

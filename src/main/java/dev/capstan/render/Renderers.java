@@ -30,19 +30,19 @@ public final class Renderers {
 
     public RawRender render(FileTree tree, String appPath, RenderRequest request) throws RenderException {
         String path = PlainRenderer.normalizeDir(appPath);
-        RenderKind kind;
-        try {
-            kind = RenderKind.detect(tree, path);
-        } catch (IOException e) {
-            throw RenderException.transientFailure(Problem.error(path.isEmpty() ? "." : path, 0, "",
-                    "cannot read " + tree.describe() + ": " + e.getMessage()));
-        }
         Optional<RenderCache.Key> key = tree.commit().map(sha -> new RenderCache.Key(sha, path, request));
         if (key.isPresent()) {
             Optional<RenderCache.Result> cached = cache.get(key.get());
             if (cached.isPresent()) {
                 return cached.get().rawOrThrow();
             }
+        }
+        RenderKind kind;
+        try {
+            kind = RenderKind.detect(tree, path); // the commit and path decide it: only on a cache miss
+        } catch (IOException e) {
+            throw RenderException.transientFailure(Problem.error(path.isEmpty() ? "." : path, 0, "",
+                    "cannot read " + tree.describe() + ": " + e.getMessage()));
         }
         Renderer renderer = byKind.get(kind);
         if (renderer == null) {

@@ -164,8 +164,7 @@ public final class HelmRenderer implements Renderer {
         String dir = appPath.isEmpty() ? "crds" : appPath + "/crds";
         try {
             for (FileTree.TreeEntry e : tree.walk(dir)) {
-                String lower = e.path().toLowerCase(java.util.Locale.ROOT);
-                if (e.type() == FileTree.TreeEntry.Type.FILE && (lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json"))) {
+                if (e.type() == FileTree.TreeEntry.Type.FILE && PlainRenderer.isManifestFile(e.path())) {
                     new ManifestReader(KustomizeRenderer.outputLimits(settings))
                             .read(PlainRenderer.decodeUtf8(tree.read(e.path())), e.path(), true, raws, problems);
                 }
