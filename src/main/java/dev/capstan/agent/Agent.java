@@ -1,16 +1,13 @@
 package dev.capstan.agent;
 
-import dev.capstan.apply.Applier;
 import dev.capstan.apply.ApplyOptions;
 import dev.capstan.apply.InventoryStore;
-import dev.capstan.apply.Pruner;
 import dev.capstan.cluster.DiscoveryCache;
 import dev.capstan.cluster.LiveCache;
 import dev.capstan.config.AgentConfig;
 import dev.capstan.config.ApplicationSpec;
 import dev.capstan.config.Secrets;
 import dev.capstan.engine.DesiredStateBuilder;
-import dev.capstan.engine.EnginePorts;
 import dev.capstan.engine.Reconciler;
 import dev.capstan.health.RolloutWaiter;
 import dev.capstan.http.StatusServer;
@@ -22,6 +19,8 @@ import dev.capstan.render.tool.Tools;
 import dev.capstan.source.GitCredentials;
 import dev.capstan.source.GitSource;
 import dev.capstan.source.GitSourceException;
+import dev.capstan.resource.ApplicationStatusWriter;
+import dev.capstan.resource.ApplicationWatcher;
 import dev.capstan.yaml.YamlLimits;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -41,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * machinery shared by every application (discovery, live cache, applier, pruner,
  * inventory, rollout waiter), one {@link Reconciler} and sync loop per application, the
  * one {@link StatusRecorder}, the drift detector and health monitor that publish to it,
- * leader election, and the HTTP server. Wires everything by hand; {@link #close()} stops it all.
+ * the Application watch that adds and removes apps live, leader election, and the HTTP server. Wires everything by hand; {@link #close()} stops it all.
  */
 public final class Agent implements AutoCloseable {
 
@@ -53,12 +52,12 @@ public final class Agent implements AutoCloseable {
     private final HealthMonitor monitor;
     private final DriftDetector drift;
     private final StatusRecorder recorder;
-    private final Map<String, AppRunner> runners = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, Reconciler> reconcilers = new LinkedHashMap<>();
+    private final ApplicationStatusWriter statusWriter;
+    private final Apps apps;
+    private final ResourceApps resourceApps;
+    private final ApplicationWatcher watcher;
     private final KubernetesClient client;
     private java.util.concurrent.CompletableFuture<?> elector;
-    private boolean leading;
-    private final List<GitSource> sources = new ArrayList<>();
     private final StatusServer server;
     private final Renderers renderers;
 
@@ -69,32 +68,47 @@ public final class Agent implements AutoCloseable {
         DiscoveryCache discovery = new DiscoveryCache(client);
         this.cache = new LiveCache(client, discovery::current);
         RolloutWaiter waiter = new RolloutWaiter(cache);
-        this.recorder = new StatusRecorder(config.applications(), metrics, new dev.capstan.cluster.EventRecorder(client),
-                this::follow, Clock.systemUTC());
+        this.statusWriter = new ApplicationStatusWriter(client);
+        this.recorder = new StatusRecorder(metrics, new dev.capstan.cluster.EventRecorder(client),
+                new ResourceStatus(statusWriter, Clock.systemUTC()), this::follow, Clock.systemUTC());
         this.monitor = new HealthMonitor(cache, waiter, recorder);
         this.drift = new DriftDetector(cache, recorder, this::heal, Clock.systemUTC());
         RenderOptions renderOptions = renderOptions(config);
         this.renderers = Tools.renderers(renderOptions, config.render().tools(), env);
         metrics.renderCache(renderers.cache());
-        EnginePorts ports = EngineAdapters.ports(new DesiredStateBuilder(renderOptions, renderers,
-                config.render().kubeVersion() + ".0", discovery::current), cache,
-                new Applier(client, discovery, new ApplyOptions("capstan", config.apply().forceConflicts(),
-                        java.time.Duration.ofSeconds(60), config.apply().parallelism())),
-                new Pruner(client, discovery), waiter, new InventoryStore(client, config.namespace()));
+        TenantPorts tenants = new TenantPorts(client, discovery, new ApplyOptions("capstan", config.apply().forceConflicts(),
+                java.time.Duration.ofSeconds(60), config.apply().parallelism()),
+                new DesiredStateBuilder(renderOptions, renderers, config.render().kubeVersion() + ".0", discovery::current),
+                cache, waiter, new InventoryStore(client, config.namespace()));
+        this.apps = new Apps(definition -> build(definition, tenants), recorder, key -> {
+            monitor.untrack(key);
+            drift.untrack(key);
+        });
         for (ApplicationSpec app : config.applications()) {
             ApplicationSpec.Auth a = app.repo().auth();
-            GitSource source = new GitSource(app.repo().url(), app.repo().ref(),
-                    GitCredentials.from(a.username(), a.passwordFile(), a.passwordEnv(), a.sshKeyFile(), a.knownHostsFile(), env),
-                    // one store per app: apps sharing a repository fetch on their own threads, and JGit's
-                    // ref locks would make them fail each other
-                    config.cacheDir().resolve(app.name()), 60, (op, ok, nanos) -> metrics.gitRequest(app.name(), op, ok, nanos));
-            sources.add(source);
-            reconcilers.put(app.name(), new Reconciler(app, source, ports, recorder.listenerFor(app.name(), drift), Clock.systemUTC()));
+            apps.put(new AppDefinition(app, null, null, null,
+                    GitCredentials.from(a.username(), a.passwordFile(), a.passwordEnv(), a.sshKeyFile(), a.knownHostsFile(), env)));
         }
-        this.server = new StatusServer("0.0.0.0", config.server().port(), List.copyOf(recorder.statuses()), this::ready, metrics,
+        java.util.Set<String> configNames = new java.util.HashSet<>();
+        config.applications().forEach(a -> configNames.add(a.name()));
+        this.resourceApps = new ResourceApps(client, apps, configNames, tenants, statusWriter, config.cacheDir(), Clock.systemUTC());
+        this.watcher = new ApplicationWatcher(client, config.applicationNamespaces(), config.namespace(), config.tenancy(),
+                resourceApps);
+        this.server = new StatusServer("0.0.0.0", config.server().port(), recorder::statuses, this::ready, metrics,
                 () -> token(config.server(), env), this::trigger,
-                new dev.capstan.http.Webhooks(config.applications(), () -> secret(config.server().webhookSecretFile(),
+                new dev.capstan.http.Webhooks(apps::specs, () -> secret(config.server().webhookSecretFile(),
                         config.server().webhookSecretEnv(), env)));
+    }
+
+    /** One app's fetcher and reconciler, with the engine's ports of the identity it runs as. */
+    private Apps.Running build(AppDefinition definition, TenantPorts tenants) throws GitSourceException {
+        String key = definition.key();
+        ApplicationSpec spec = definition.spec();
+        // one store per app: apps sharing a repository fetch on their own threads, and JGit's ref locks would make them fail each other
+        GitSource source = new GitSource(spec.repo().url(), spec.repo().ref(), definition.credentials(),
+                config.cacheDir().resolve(key), 60, (op, ok, nanos) -> metrics.gitRequest(key, op, ok, nanos));
+        return new Apps.Running(definition, source, new Reconciler(spec, source, tenants.ports(definition.user()),
+                recorder.listenerFor(key, drift), Clock.systemUTC()));
     }
 
     private static RenderOptions renderOptions(AgentConfig config) {
@@ -110,9 +124,10 @@ public final class Agent implements AutoCloseable {
         drift.track(app, desired);
     }
 
-    /** Starts the HTTP server, and every application's loop now or once this replica leads. */
+    /** Starts the HTTP server, the Application watch, and every application's loop now or once this replica leads. */
     public Agent start() {
         server.start();
+        watcher.start();
         AgentConfig.LeaderElection le = config.leaderElection();
         if (!le.enabled()) {
             startLeading();
@@ -132,42 +147,28 @@ public final class Agent implements AutoCloseable {
                     })).start();
             LOG.info("capstan agent {}: standing by for lease {}/{}", identity, config.namespace(), le.leaseName());
         }
-        LOG.info("capstan agent: {} application(s), http on port {}", reconcilers.size(), server.port());
+        LOG.info("capstan agent: {} application(s) from the config file, Application resources from {}, http on port {}",
+                config.applications().size(), String.join(", ", config.applicationNamespaces()), server.port());
         return this;
     }
 
     /** This replica leads (or there is no election): run every application's loop. */
-    private synchronized void startLeading() {
-        if (leading) {
-            return;
-        }
-        leading = true;
-        reconcilers.forEach((name, reconciler) -> {
-            AppRunner runner = new AppRunner(reconciler, recorder, configOf(name).sync().interval());
-            runners.put(name, runner);
-            runner.start();
-        });
-        LOG.info("leading: syncing {} application(s)", reconcilers.size());
+    private void startLeading() {
+        apps.lead();
+        LOG.info("leading: syncing {} application(s)", apps.size());
     }
 
     /** Another replica took over: stop syncing at once (its loops start from scratch). */
-    private synchronized void stopLeading() {
-        if (!leading) {
-            return;
+    private void stopLeading() {
+        if (apps.leading()) {
+            apps.standBy();
+            LOG.warn("lost leadership: stopped syncing");
         }
-        leading = false;
-        runners.values().forEach(AppRunner::close);
-        runners.clear();
-        LOG.warn("lost leadership: stopped syncing");
     }
 
     /** Whether this replica runs the sync loops (always, without leader election). */
-    public synchronized boolean leading() {
-        return leading;
-    }
-
-    private ApplicationSpec configOf(String name) {
-        return config.applications().stream().filter(a -> a.name().equals(name)).findFirst().orElseThrow();
+    public boolean leading() {
+        return apps.leading();
     }
 
     public int port() {
@@ -184,24 +185,17 @@ public final class Agent implements AutoCloseable {
 
     /** Reconcile the named application now. */
     public void trigger(String app) {
-        AppRunner r = runners.get(app);
-        if (r != null) {
-            r.trigger();
-        }
+        apps.trigger(app);
     }
 
     private void heal(String app, dev.capstan.plan.ObjectRef ref) {
-        AppRunner r = runners.get(app);
-        if (r != null) {
-            r.heal(ref);
-        }
+        apps.heal(app, ref);
     }
 
     /** Ready = leading with synced caches: a standby replica gets no traffic, so the status API is the leader's. */
     private boolean ready() {
         return leading() && cache.synced();
     }
-
     /** The sync API token, read at each request so a rotated Secret applies at once. */
     static Optional<String> token(AgentConfig.Server server, Map<String, String> env) {
         return secret(server.tokenFile(), server.tokenEnv(), env);
@@ -235,11 +229,13 @@ public final class Agent implements AutoCloseable {
         if (elector != null) {
             elector.cancel(true); // releases the lease: a standby takes over without waiting for it to expire
         }
-        stopLeading();
+        watcher.close();
+        resourceApps.close();
+        apps.close();
+        statusWriter.close();
         server.close();
         monitor.close();
         drift.close();
         cache.close();
-        sources.forEach(GitSource::close);
     }
 }

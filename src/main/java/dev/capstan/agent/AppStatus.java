@@ -25,7 +25,9 @@ public final class AppStatus implements dev.capstan.http.ApplicationView {
 
     private static final int HISTORY = 10;
 
-    private final ApplicationSpec spec;
+    private ApplicationSpec spec;
+    /** {@code namespace/name} of the Application resource it comes from; null for a config-file app. */
+    private String resource;
     private Revision revision;
     private dev.capstan.render.RenderKind render;
     private Revision lastSynced;
@@ -50,6 +52,12 @@ public final class AppStatus implements dev.capstan.http.ApplicationView {
     @Override
     public String name() {
         return spec.name();
+    }
+
+    /** The app's definition changed (an edited Application): same history, new settings. */
+    public synchronized void respec(ApplicationSpec newSpec, String fromResource) {
+        spec = newSpec;
+        resource = fromResource;
     }
 
     public synchronized void syncing(Instant now) {
@@ -190,6 +198,7 @@ public final class AppStatus implements dev.capstan.http.ApplicationView {
         json.put("repo", Map.of("url", dev.capstan.config.Secrets.redactUrls(spec.repo().url()), "ref", spec.repo().ref(),
                 "path", spec.repo().path()));
         json.put("destination", Map.of("namespace", spec.destination().namespace()));
+        json.put("source", resource == null ? "config" : "Application " + resource);
         json.put("render", render == null ? null : render.label());
         json.put("revision", StatusJson.revision(revision));
         json.put("lastSyncedRevision", StatusJson.revision(lastSynced));

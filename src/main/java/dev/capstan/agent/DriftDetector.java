@@ -74,6 +74,11 @@ final class DriftDetector implements AutoCloseable {
         apps.put(spec.name(), new Tracked(spec, byRef));
     }
 
+    /** The app was removed: its objects are no longer compared with Git. */
+    void untrack(String app) {
+        apps.remove(app);
+    }
+
     /** Self-heal is re-applying {@code ref}: the next in-sync observation counts as a correction. */
     void healing(String app, ObjectRef ref) {
         Attempts a = healing.get(ref);

@@ -50,6 +50,11 @@ final class HealthMonitor implements AutoCloseable {
         apps.put(app, new Watched(List.copyOf(targets), refs));
     }
 
+    /** The app was removed: its objects are no longer followed. */
+    void untrack(String app) {
+        apps.remove(app);
+    }
+
     private void changed(String apiVersion, ObjectRef ref, boolean deleted) {
         for (Map.Entry<String, Watched> e : apps.entrySet()) {
             if (e.getValue().refs().contains(ref) && pending.add(e.getKey())) {

@@ -46,8 +46,9 @@ final class StatusRecorder {
         void follow(ApplicationSpec app, List<RolloutWaiter.Target> targets, List<DesiredObject> desired);
     }
 
-    private final Map<String, AppStatus> statuses = new LinkedHashMap<>();
-    private final Map<String, ApplicationSpec> specs = new LinkedHashMap<>();
+    private final Map<String, AppStatus> statuses = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, ApplicationSpec> specs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ResourceStatus resources;
     private final Map<String, Instant> started = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Instant> lastWaitLog = new java.util.concurrent.ConcurrentHashMap<>();
     private final CapstanMetrics metrics;
@@ -55,11 +56,8 @@ final class StatusRecorder {
     private final Followers followers;
     private final Clock clock;
 
-    StatusRecorder(List<ApplicationSpec> apps, CapstanMetrics metrics, EventRecorder events, Followers followers, Clock clock) {
-        apps.forEach(a -> {
-            statuses.put(a.name(), new AppStatus(a));
-            specs.put(a.name(), a);
-        });
+    StatusRecorder(CapstanMetrics metrics, EventRecorder events, ResourceStatus resources, Followers followers, Clock clock) {
+        this.resources = resources;
         this.metrics = metrics;
         this.events = events;
         this.followers = followers;
@@ -67,12 +65,37 @@ final class StatusRecorder {
     }
 
     List<AppStatus> statuses() {
-        return List.copyOf(statuses.values());
+        synchronized (statuses) {
+            return List.copyOf(statuses.values());
+        }
+    }
+
+    Optional<AppStatus> status(String app) {
+        return Optional.ofNullable(statuses.get(app));
+    }
+
+    /** A new app, or an app whose definition changed: its status (and history) carries on. */
+    void register(ApplicationSpec spec, dev.capstan.resource.ApplicationRef resource) {
+        String from = resource == null ? null : resource.namespace() + "/" + resource.name();
+        statuses.computeIfAbsent(spec.name(), k -> new AppStatus(spec)).respec(spec, from);
+        specs.put(spec.name(), spec);
+        resources.register(spec.name(), resource);
+    }
+
+    /** The app is gone: no status, no metrics series. */
+    void remove(String app) {
+        statuses.remove(app);
+        specs.remove(app);
+        started.remove(app);
+        lastWaitLog.remove(app);
+        resources.remove(app);
+        metrics.removeApp(app);
     }
 
     /** Whether the app is mid-sync: its sync settles its objects itself, so drift and health events wait. */
     boolean syncing(String app) {
-        return statuses.get(app).phase() == Phase.Syncing;
+        AppStatus s = statuses.get(app);
+        return s != null && s.phase() == Phase.Syncing;
     }
 
     /** The engine's progress reports for one app. */
@@ -83,6 +106,7 @@ final class StatusRecorder {
             public void started(Instant at) {
                 started.put(app, at);
                 status.syncing(at);
+                resources.syncStarted(app, status);
             }
 
             @Override
@@ -130,9 +154,13 @@ final class StatusRecorder {
     /** A sync ended: status, history, metrics and the log line, from its outcome. */
     void finished(String app, SyncOutcome outcome) {
         AppStatus status = statuses.get(app);
+        if (status == null) {
+            return; // removed while it synced
+        }
         if (outcome instanceof SyncOutcome.Held held) {
             // this revision failed its gate before: waiting for a new commit or a manual sync
             status.resume(held.rolledBack() ? Phase.RolledBack : Phase.Failed);
+            resources.synced(app, status, null);
             return;
         }
         Duration took = Duration.between(started.getOrDefault(app, clock.instant()), clock.instant());
@@ -161,6 +189,7 @@ final class StatusRecorder {
         }
         publishAppInfo(app, status);
         log(app, status, result, ok);
+        resources.synced(app, status, result);
     }
 
     /** "waiting for 2 of 35 objects: Deployment/shop/web: 1 of 3 replicas available; ... (40s of 5m)" */
@@ -185,6 +214,9 @@ final class StatusRecorder {
      */
     boolean drift(String app, String apiVersion, DriftReport report) {
         AppStatus status = statuses.get(app);
+        if (status == null) {
+            return false;
+        }
         boolean was = status.drift(report, clock.instant());
         metrics.resources(app, status.inSync(), status.outOfSync(), status.missing());
         publishAppInfo(app, status);
@@ -194,7 +226,9 @@ final class StatusRecorder {
             String what = report.missing() ? "deleted" : "changed " + String.join(", ", report.paths());
             LOG.warn("app={}: drift: {} {}", app, ref, what);
             events.record(apiVersion, ref, "Warning", "DriftDetected", "capstan app " + app + ": live object differs from Git: " + what);
+            resources.event(app, "Warning", "DriftDetected", ref + " " + what);
         }
+        resources.changed(app, status);
         return was;
     }
 
@@ -208,9 +242,13 @@ final class StatusRecorder {
     /** Health re-assessed between syncs. */
     void health(String app, HealthReport report) {
         AppStatus status = statuses.get(app);
+        if (status == null) {
+            return;
+        }
         status.health(report);
         metrics.objectHealth(app, report.objects());
         publishAppInfo(app, status);
+        resources.changed(app, status);
     }
 
     private void publishAppInfo(String app, AppStatus status) {

@@ -23,8 +23,15 @@ public final class InventoryStore {
         this.namespace = namespace;
     }
 
+    /** An Application's key {@code <namespace>_<name>} becomes {@code <namespace>.<name>}: '_' is not allowed in names. */
     public static String name(String app) {
-        return "capstan-inventory-" + app;
+        return "capstan-inventory-" + app.replace('_', '.');
+    }
+
+    /** Forgets the app's inventory: its objects are pruned or released, and nothing of it is left to prune. */
+    public void delete(String app) {
+        client.configMaps().inNamespace(namespace).withName(name(app)).delete();
+        known.remove(app);
     }
 
     public Inventory read(String app) {
@@ -46,7 +53,7 @@ public final class InventoryStore {
         }
         ConfigMap cm = new ConfigMapBuilder()
                 .withNewMetadata().withName(name(app)).withNamespace(namespace)
-                .addToLabels(Ownership.APP_LABEL, app)
+                .addToLabels(Ownership.APP_LABEL, Ownership.appLabel(app))
                 .addToLabels("capstan.dev/inventory", "true")
                 .endMetadata()
                 .withData(inventory.toData())

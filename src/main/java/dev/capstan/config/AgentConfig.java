@@ -12,7 +12,24 @@ import java.util.List;
  * @param cacheDir where Git object stores are kept between syncs
  */
 public record AgentConfig(Server server, String namespace, Path cacheDir, Render render, Apply apply,
-                          LeaderElection leaderElection, List<ApplicationSpec> applications) {
+                          LeaderElection leaderElection, List<ApplicationSpec> applications,
+                          List<String> applicationNamespaces, Tenancy tenancy) {
+
+    /** Every namespace, for {@link #applicationNamespaces()}. */
+    public static final String ALL_NAMESPACES = "*";
+
+    /** Whether Application resources in {@code ns} are served. */
+    public boolean servesApplicationsIn(String ns) {
+        return applicationNamespaces.contains(ALL_NAMESPACES) || applicationNamespaces.contains(ns);
+    }
+
+    /**
+     * @param defaultServiceAccount the ServiceAccount (in the Application's own namespace) that
+     *        Applications outside the agent's namespace run as when they name none; null: they run
+     *        as the agent. Flux's lockdown: set it, and no tenant borrows the agent's rights.
+     */
+    public record Tenancy(String defaultServiceAccount) {
+    }
 
     /**
      * Several replicas, one syncing: the others stand by (not ready) until the Lease

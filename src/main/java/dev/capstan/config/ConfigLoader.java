@@ -28,6 +28,7 @@ public final class ConfigLoader {
 
     private static final Pattern APP_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern NAMESPACE = APP_NAME;
+    static final Pattern SERVICE_ACCOUNT = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
 
     private ConfigLoader() {
     }
@@ -60,15 +61,19 @@ public final class ConfigLoader {
         }
         List<String> problems = new ArrayList<>();
         ConfigNode top = new ConfigNode(file, docs.get(0), "", root, problems);
-        top.allowOnly("server", "namespace", "cacheDir", "render", "apply", "leaderElection", "applications");
+        top.allowOnly("server", "namespace", "cacheDir", "render", "apply", "leaderElection", "applications",
+                "applicationNamespaces", "tenancy");
+        String namespace = namespace(top, "namespace", "capstan");
         AgentConfig config = new AgentConfig(
                 server(top.child("server")),
-                namespace(top, "namespace", "capstan"),
+                namespace,
                 Path.of(top.string("cacheDir").orElse("/tmp/capstan-cache")),
                 render(top.child("render")),
                 apply(top.child("apply")),
                 leaderElection(top.child("leaderElection")),
-                applications(top));
+                applications(top),
+                applicationNamespaces(top, namespace),
+                tenancy(top.child("tenancy")));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -122,10 +127,31 @@ public final class ConfigLoader {
         return new AgentConfig.LeaderElection(n.bool("enabled", false), n.string("leaseName").orElse("capstan"), lease, renew, retry);
     }
 
-    private static List<ApplicationSpec> applications(ConfigNode top) {
-        if (!top.has("applications")) {
-            top.problem("applications", "required: list the applications to sync");
+    /** Default: the agent's own namespace only; {@code ["*"]}: every namespace. */
+    private static List<String> applicationNamespaces(ConfigNode top, String own) {
+        if (!top.has("applicationNamespaces")) {
+            return List.of(own);
         }
+        List<String> namespaces = top.stringList("applicationNamespaces");
+        for (String ns : namespaces) {
+            if (!ns.equals(AgentConfig.ALL_NAMESPACES) && (ns.length() > 63 || !NAMESPACE.matcher(ns).matches())) {
+                top.problem("applicationNamespaces", "\"" + ns + "\" is not a namespace; list namespaces, or \"*\" for all");
+            }
+        }
+        return List.copyOf(namespaces);
+    }
+
+    private static AgentConfig.Tenancy tenancy(ConfigNode n) {
+        n.allowOnly("defaultServiceAccount");
+        String sa = n.string("defaultServiceAccount").orElse(null);
+        if (sa != null && !SERVICE_ACCOUNT.matcher(sa).matches()) {
+            n.problem("defaultServiceAccount", "\"" + sa + "\" is not a ServiceAccount name (lower-case letters, digits, '-', '.')");
+        }
+        return new AgentConfig.Tenancy(sa);
+    }
+
+    /** An absent or empty list is valid: the agent then serves Application resources only. */
+    private static List<ApplicationSpec> applications(ConfigNode top) {
         List<ApplicationSpec> apps = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
         for (ConfigNode n : top.list("applications")) {
@@ -144,27 +170,28 @@ public final class ConfigLoader {
     private static ApplicationSpec application(ConfigNode n) {
         n.allowOnly("name", "repo", "destination", "sync", "helm");
         String name = n.requiredString("name");
-        if (name != null && (name.length() > 53 || !APP_NAME.matcher(name).matches())) {
+        if (name != null && !validAppName(name)) {
             n.problem("name", "\"" + name + "\" is not a valid application name: at most 53 lower-case letters, "
                     + "digits or '-', starting and ending with a letter or digit (it is used in labels and object names)");
         }
         if (!n.has("repo")) {
             n.problem("repo", "required");
         }
-        return new ApplicationSpec(name, repo(n.child("repo")), destination(n.child("destination")), sync(n.child("sync")),
-                helm(n.child("helm")));
+        return new ApplicationSpec(name, repo(n.child("repo")), destination(n.child("destination"), "default"),
+                sync(n.child("sync")), helm(n.child("helm")));
     }
 
-    private static ApplicationSpec.Repo repo(ConfigNode n) {
+    static boolean validAppName(String name) {
+        return name.length() <= 53 && APP_NAME.matcher(name).matches();
+    }
+
+    static ApplicationSpec.Repo repo(ConfigNode n) {
         n.allowOnly("url", "ref", "path", "auth");
-        ConfigNode a = n.child("auth");
-        a.allowOnly("username", "passwordFile", "passwordEnv", "sshKeyFile", "knownHostsFile");
-        ApplicationSpec.Auth auth = new ApplicationSpec.Auth(a.string("username").orElse(null),
-                a.string("passwordFile").orElse(null), a.string("passwordEnv").orElse(null),
-                a.string("sshKeyFile").orElse(null), a.string("knownHostsFile").orElse(null));
-        if (auth.passwordFile() != null && auth.passwordEnv() != null) {
-            a.problem("passwordEnv", "set passwordFile or passwordEnv, not both");
-        }
+        return repo(n, auth(n.child("auth")));
+    }
+
+    /** url, ref and path, checked; the caller reads the credentials its way. */
+    static ApplicationSpec.Repo repo(ConfigNode n, ApplicationSpec.Auth auth) {
         String path = n.string("path").orElse("");
         if (path.startsWith("/") || List.of(path.split("/")).contains("..")) {
             n.problem("path", "must be a path inside the repository (no leading '/' and no '..')");
@@ -177,7 +204,18 @@ public final class ConfigLoader {
         return new ApplicationSpec.Repo(url, n.string("ref").orElse("HEAD"), path, auth);
     }
 
-    private static HelmOptions helm(ConfigNode n) {
+    private static ApplicationSpec.Auth auth(ConfigNode a) {
+        a.allowOnly("username", "passwordFile", "passwordEnv", "sshKeyFile", "knownHostsFile");
+        ApplicationSpec.Auth auth = new ApplicationSpec.Auth(a.string("username").orElse(null),
+                a.string("passwordFile").orElse(null), a.string("passwordEnv").orElse(null),
+                a.string("sshKeyFile").orElse(null), a.string("knownHostsFile").orElse(null));
+        if (auth.passwordFile() != null && auth.passwordEnv() != null) {
+            a.problem("passwordEnv", "set passwordFile or passwordEnv, not both");
+        }
+        return auth;
+    }
+
+    static HelmOptions helm(ConfigNode n) {
         n.allowOnly("releaseName", "valueFiles", "values");
         String release = n.string("releaseName").orElse("");
         if (!release.isEmpty() && (release.length() > 53 || !APP_NAME.matcher(release).matches())) {
@@ -194,9 +232,9 @@ public final class ConfigLoader {
         return new HelmOptions(release, files, values, List.of());
     }
 
-    private static ApplicationSpec.Destination destination(ConfigNode n) {
+    static ApplicationSpec.Destination destination(ConfigNode n, String dflt) {
         n.allowOnly("namespace");
-        return new ApplicationSpec.Destination(namespace(n, "namespace", "default"));
+        return new ApplicationSpec.Destination(namespace(n, "namespace", dflt));
     }
 
     private static String namespace(ConfigNode n, String key, String dflt) {
@@ -207,7 +245,7 @@ public final class ConfigLoader {
         return ns;
     }
 
-    private static ApplicationSpec.Sync sync(ConfigNode n) {
+    static ApplicationSpec.Sync sync(ConfigNode n) {
         n.allowOnly("interval", "prune", "allowEmpty", "timeout", "rollback", "selfHeal", "ignoreDifferences", "recreate");
         // YAML 1.1 reads a bare `off` as false: take it as the "off" the user wrote
         String rollback = n.string("rollback").map(v -> v.equals("false") ? "off" : v).orElse("off");

@@ -30,12 +30,18 @@ final class ConfigNode {
         this.problems = problems;
     }
 
+    /** {@code file:line: }, or {@code file: } for data that has no lines (an Application resource). */
+    private String where(Map<?, ?> m) {
+        int line = doc.lineOf(m);
+        return file + (line > 0 ? ":" + line : "") + ": ";
+    }
+
     String path(String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
     void problem(String key, String message) {
-        problems.add(file + ":" + doc.lineOf(map) + ": " + (key == null ? path : path(key)) + ": " + message);
+        problems.add(where(map) + (key == null ? path : path(key)) + ": " + message);
     }
 
     /** Reports every key that is not in {@code known}. */
@@ -179,7 +185,7 @@ final class ConfigNode {
             if (items.get(i) instanceof Map<?, ?> m) {
                 out.add(new ConfigNode(file, doc, p, m, problems));
             } else {
-                problems.add(file + ":" + doc.lineOf(map) + ": " + p + ": must be a map");
+                problems.add(where(map) + p + ": must be a map");
             }
         }
         return out;

@@ -23,15 +23,14 @@ public final class StatusServer implements AutoCloseable {
     private final Javalin app;
 
     /**
-     * @param statuses every application's status, in config order
+     * @param statuses every application's status now (apps come and go with Application resources)
      * @param ready whether caches are synced and config loaded
      * @param token the sync API's bearer token (empty: sync API refuses every request)
      * @param sync triggers a reconcile of the named app
      */
-    public StatusServer(String host, int port, List<? extends ApplicationView> statuses, BooleanSupplier ready, CapstanMetrics metrics,
-                        Supplier<Optional<String>> token, Consumer<String> sync, Webhooks webhooks) {
-        Map<String, ApplicationView> byName = new java.util.LinkedHashMap<>();
-        statuses.forEach(s -> byName.put(s.name(), s));
+    public StatusServer(String host, int port, Supplier<List<? extends ApplicationView>> statuses, BooleanSupplier ready,
+                        CapstanMetrics metrics, Supplier<Optional<String>> token, Consumer<String> sync, Webhooks webhooks) {
+        Views views = new Views(statuses);
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson3(JsonMapper.builder().build(), false));
             cfg.jetty.host = host;
@@ -43,9 +42,9 @@ public final class StatusServer implements AutoCloseable {
                 ctx.status(ok ? 200 : 503).result(ok ? "ok" : "not ready: caches not synced");
             });
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
-            cfg.routes.get("/api/v1/applications", ctx -> ctx.json(byName.values().stream().map(ApplicationView::toJson).toList()));
+            cfg.routes.get("/api/v1/applications", ctx -> ctx.json(statuses.get().stream().map(ApplicationView::toJson).toList()));
             cfg.routes.get("/api/v1/applications/{name}", ctx -> {
-                ApplicationView s = byName.get(ctx.pathParam("name"));
+                ApplicationView s = views.find(ctx.pathParam("name"));
                 if (s == null) {
                     notFound(ctx);
                     return;
@@ -58,7 +57,7 @@ public final class StatusServer implements AutoCloseable {
                     return;
                 }
                 String name = ctx.pathParam("name");
-                if (!byName.containsKey(name)) {
+                if (views.find(name) == null) {
                     notFound(ctx);
                     return;
                 }
@@ -72,8 +71,15 @@ public final class StatusServer implements AutoCloseable {
                 o.apps().forEach(sync);
                 ctx.status(o.status()).json(o.error() != null ? Map.of("error", o.error()) : Map.of("triggered", o.apps()));
             });
-            cfg.routes.get("/", ctx -> ctx.html(StatusPage.render(byName.values())));
+            cfg.routes.get("/", ctx -> ctx.html(StatusPage.render(statuses.get())));
         });
+    }
+
+    /** Lookup by name over the current statuses. */
+    private record Views(Supplier<List<? extends ApplicationView>> statuses) {
+        ApplicationView find(String name) {
+            return statuses.get().stream().filter(v -> v.name().equals(name)).findFirst().orElse(null);
+        }
     }
 
     private static void notFound(Context ctx) {

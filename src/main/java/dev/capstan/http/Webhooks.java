@@ -29,12 +29,17 @@ public final class Webhooks {
     public record Outcome(int status, String error, List<String> apps) {
     }
 
-    private final List<ApplicationSpec> apps;
+    private final Supplier<List<ApplicationSpec>> apps;
     private final Supplier<Optional<String>> secret;
 
-    public Webhooks(List<ApplicationSpec> apps, Supplier<Optional<String>> secret) {
-        this.apps = List.copyOf(apps);
+    /** @param apps the applications now (they come and go with Application resources) */
+    public Webhooks(Supplier<List<ApplicationSpec>> apps, Supplier<Optional<String>> secret) {
+        this.apps = apps;
         this.secret = secret;
+    }
+
+    public Webhooks(List<ApplicationSpec> apps, Supplier<Optional<String>> secret) {
+        this(() -> apps, secret);
     }
 
     /** @param headers lower-case header names */
@@ -79,7 +84,7 @@ public final class Webhooks {
             }
         }
         List<String> matched = new ArrayList<>();
-        for (ApplicationSpec app : apps) {
+        for (ApplicationSpec app : apps.get()) {
             boolean repoMatches = urls.isEmpty() && provider.equals("generic")
                     || urls.stream().anyMatch(u -> normalize(u).equals(normalize(app.repo().url())));
             if (repoMatches && refMatches(app.repo().ref(), ref == null ? null : String.valueOf(ref))) {

@@ -174,4 +174,19 @@ public final class CapstanMetrics {
         });
     }
 
+    /** The app was removed (its Application deleted): its series go too, so dashboards and alerts forget it. */
+    public synchronized void removeApp(String app) {
+        String[] info = appInfoLabels.remove(app);
+        if (info != null) {
+            appInfo.remove(info);
+        }
+        MultiGauge health = objectHealth.remove(app);
+        if (health != null) {
+            health.register(java.util.List.of(), true);
+        }
+        registry.getMeters().stream().filter(m -> app.equals(m.getId().getTag("app"))).toList().forEach(registry::remove);
+        String tag = "tag(app=" + app + ")";
+        gauges.keySet().removeIf(k -> k.contains(tag));
+        timestamps.keySet().removeIf(k -> k.startsWith(app + "|"));
+    }
 }

@@ -31,7 +31,7 @@ public final class DesiredObjects {
         defaultProtocols(body);
         Map<String, Object> labels = child(meta, "labels");
         labels.put(Ownership.MANAGED_BY_LABEL, Ownership.MANAGED_BY);
-        labels.put(Ownership.APP_LABEL, app);
+        labels.put(Ownership.APP_LABEL, Ownership.appLabel(app));
         Map<String, Object> annotations = child(meta, "annotations");
         annotations.put(Ownership.TRACKING_ID, Ownership.trackingId(app, ref));
         annotations.remove(Ownership.APPLIED_HASH);

@@ -20,6 +20,18 @@ public final class Ownership {
     private Ownership() {
     }
 
+    /**
+     * The {@link #APP_LABEL} value for an app: its name, shortened with a hash when it is
+     * longer than a label value may be (an Application's {@code <namespace>_<name>} key can
+     * be). Only for selecting: the tracking id carries the full name.
+     */
+    public static String appLabel(String app) {
+        if (app.length() <= 63) {
+            return app;
+        }
+        return app.substring(0, 54) + "-" + String.format("%08x", app.hashCode());
+    }
+
     /** {@code <app>:<group>/<Kind>:<namespace>/<name>} */
     public static String trackingId(String app, ObjectRef ref) {
         return app + ":" + ref.group() + "/" + ref.kind() + ":" + ref.namespace() + "/" + ref.name();

@@ -21,6 +21,14 @@ public final class GitCredentials {
     private final Map<String, String> env;
     private final String sshKeyFile;
     private final String knownHostsFile;
+    private final SecretSource secretSource;
+
+    /** A Kubernetes Secret's data, read at each use. */
+    @FunctionalInterface
+    public interface SecretSource {
+        /** @throws GitSourceException naming the Secret and the fix when it cannot be read */
+        Map<String, String> read() throws GitSourceException;
+    }
 
     private GitCredentials(String username, String passwordFile, String passwordEnv, Map<String, String> env,
                            String sshKeyFile, String knownHostsFile) {
@@ -30,6 +38,27 @@ public final class GitCredentials {
         this.env = env;
         this.sshKeyFile = sshKeyFile;
         this.knownHostsFile = knownHostsFile;
+        this.secretSource = null;
+    }
+
+    private GitCredentials(SecretSource source, java.nio.file.Path dir) {
+        this.username = null;
+        this.passwordFile = null;
+        this.passwordEnv = null;
+        this.env = Map.of();
+        this.sshKeyFile = dir.resolve("identity").toString();
+        this.knownHostsFile = dir.resolve("known_hosts").toString();
+        this.secretSource = source;
+    }
+
+    /**
+     * Credentials from a Secret ({@code spec.repo.secretRef} of an Application), read before
+     * each fetch so a rotated Secret applies at once: {@code username} and {@code password} for
+     * HTTPS, or {@code sshPrivateKey} and {@code knownHosts} for SSH, written to owner-only
+     * files in {@code dir} for the SSH client.
+     */
+    public static GitCredentials fromSecret(SecretSource source, java.nio.file.Path dir) {
+        return new GitCredentials(source, dir);
     }
 
     public static GitCredentials none() {
@@ -69,15 +98,48 @@ public final class GitCredentials {
     }
 
     public boolean isPresent() {
-        return passwordFile != null || passwordEnv != null;
+        return passwordFile != null || passwordEnv != null || secretSource != null;
     }
 
     /** A provider for JGit, or null when there are no credentials. */
     CredentialsProvider provider() throws GitSourceException {
+        if (secretSource != null) {
+            return fromSecret();
+        }
         if (!isPresent()) {
             return null;
         }
         return new UsernamePasswordCredentialsProvider(username, secret().toCharArray());
+    }
+
+    private CredentialsProvider fromSecret() throws GitSourceException {
+        Map<String, String> data = secretSource.read();
+        if (data.containsKey("sshPrivateKey")) {
+            try {
+                writeOwnerOnly(java.nio.file.Path.of(sshKeyFile), data.get("sshPrivateKey"));
+                writeOwnerOnly(java.nio.file.Path.of(knownHostsFile), data.getOrDefault("knownHosts", ""));
+            } catch (IOException e) {
+                throw new GitSourceException("cannot write the SSH key from the Secret: " + e.getClass().getSimpleName());
+            }
+            return null;
+        }
+        if (!data.containsKey("password")) {
+            throw new GitSourceException("the Secret in spec.repo.secretRef has neither password (with username) "
+                    + "nor sshPrivateKey (with knownHosts); add those keys");
+        }
+        String user = data.getOrDefault("username", "");
+        return new UsernamePasswordCredentialsProvider(user.isEmpty() ? "git" : user, data.get("password").toCharArray());
+    }
+
+    private static void writeOwnerOnly(java.nio.file.Path file, String content) throws IOException {
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        java.nio.file.Files.deleteIfExists(tmp);
+        java.nio.file.Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        java.nio.file.Files.writeString(tmp, content.endsWith("\n") ? content : content + "\n");
+        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private String secret() throws GitSourceException {
@@ -92,6 +154,9 @@ public final class GitCredentials {
 
     @Override
     public String toString() {
+        if (secretSource != null) {
+            return "GitCredentials[from a Secret]";
+        }
         String https = isPresent() ? username + ", secret from "
                 + (passwordFile != null ? "file " + passwordFile : "env " + passwordEnv) : "no password";
         return "GitCredentials[" + https + (sshKeyFile != null ? ", ssh key " + sshKeyFile : "") + "]";
