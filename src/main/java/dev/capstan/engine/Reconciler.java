@@ -148,7 +148,9 @@ public final class Reconciler {
         boolean unproven = !previous.healthyRevision().equals(revision.sha());
         WavesApplied waves = applyWaves(revision, plan, changes, unproven, healthDeadline);
         if (waves.failure().isPresent()) {
-            recordInventory(previous.withAll(kept));
+            if (waves.applied()) { // a refused dry-run applied nothing: nothing new to record (or to count as stale later)
+                recordInventory(previous.withAll(kept));
+            }
             hooks.runSyncFailed(plan, changes);
             return waves.failure().get();
         }
@@ -173,8 +175,11 @@ public final class Reconciler {
         return new Succeeded(revision, plan, changes, health, remaining.size());
     }
 
-    /** How the waves went: the last health report, and the failure that stopped them (empty when all passed). */
-    private record WavesApplied(Optional<HealthReport> lastReport, Optional<Failed> failure) {
+    /**
+     * How the waves went: the last health report, the failure that stopped them (empty when
+     * all passed), and whether any wave was sent (false when the dry-run refused the change set).
+     */
+    private record WavesApplied(Optional<HealthReport> lastReport, Optional<Failed> failure, boolean applied) {
     }
 
     /**
@@ -190,7 +195,7 @@ public final class Reconciler {
             dryRun = ports.apply().dryRun(app.name(), plan, app.sync().recreate());
         } catch (ApplyException e) {
             changes.addAll(e.changes());
-            return new WavesApplied(Optional.empty(), Optional.of(applyFailed(revision, plan, changes, e, Optional.empty())));
+            return new WavesApplied(Optional.empty(), Optional.of(applyFailed(revision, plan, changes, e, Optional.empty())), false);
         }
         boolean changedSoFar = false;
         Map<ObjectRef, AppliedVersion> applied = new HashMap<>();
@@ -203,7 +208,7 @@ public final class Reconciler {
                 changedSoFar |= result.changedAnything();
             } catch (ApplyException e) {
                 changes.addAll(e.changes());
-                return new WavesApplied(lastReport, Optional.of(applyFailed(revision, plan, changes, e, lastReport)));
+                return new WavesApplied(lastReport, Optional.of(applyFailed(revision, plan, changes, e, lastReport)), true);
             }
             HealthGate.Verdict verdict = gate.check(wave, changedSoFar || unproven, applied, deadline);
             lastReport = Optional.of(verdict.report());
@@ -211,10 +216,10 @@ public final class Reconciler {
                     : Hooks.DeletePolicy.HOOK_SUCCEEDED, changes);
             if (verdict.failure().isPresent()) {
                 return new WavesApplied(lastReport, Optional.of(new Failed(revision, Reason.HealthCheckFailed, verdict.failure().get(),
-                        Optional.empty(), plan, changes, lastReport)));
+                        Optional.empty(), plan, changes, lastReport)), true);
             }
         }
-        return new WavesApplied(lastReport, Optional.empty());
+        return new WavesApplied(lastReport, Optional.empty(), true);
     }
 
     private static Failed applyFailed(Revision revision, Plan plan, ChangeSet changes, ApplyException e,

@@ -85,7 +85,7 @@ class ApplicationEndToEndTest {
                     assertTrue(explain.output().contains("impersonat") || explain.output().contains("ServiceAccount"),
                             explain.output());
                 } else {
-                    await().atMost(Duration.ofSeconds(90)).until(() -> kit.ready(agentNs, "web"));
+                    kit.awaitReady(agentNs, "web");
                 }
                 assertNotNull(client.configMaps().inNamespace(ns.name()).withName("one").get());
                 assertEquals(1L, ((Number) kit.status(agentNs, "web").get("observedGeneration")).longValue());
@@ -146,7 +146,7 @@ class ApplicationEndToEndTest {
                     // with the finalizer capstan.dev/prune: its objects are pruned first, then it goes
                     kit.create(application(agentNs, "pruned", daemon.url(), "apps/one", ns.name(),
                             ", finalizers: [capstan.dev/prune]"));
-                    await().atMost(Duration.ofSeconds(90)).until(() -> kit.ready(agentNs, "pruned"));
+                    kit.awaitReady(agentNs, "pruned");
                     assertNotNull(client.configMaps().inNamespace(ns.name()).withName("one").get());
                     kit.app(agentNs, "pruned").delete();
                     await().atMost(Duration.ofSeconds(60)).until(() -> kit.app(agentNs, "pruned").get() == null);

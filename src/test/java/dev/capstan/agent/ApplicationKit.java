@@ -94,6 +94,15 @@ final class ApplicationKit {
         return Map.of();
     }
 
+    /** Waits for Ready=True; on timeout fails with the resource's status, which says why. */
+    void awaitReady(String namespace, String name) {
+        try {
+            await().atMost(Duration.ofSeconds(90)).until(() -> ready(namespace, name));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("Application " + namespace + "/" + name + " not Ready: " + status(namespace, name), e);
+        }
+    }
+
     boolean ready(String namespace, String name) {
         return "True".equals(condition(namespace, name, "Ready").get("status"));
     }
