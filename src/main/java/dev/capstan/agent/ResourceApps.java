@@ -158,7 +158,7 @@ final class ResourceApps implements ApplicationWatcher.Listener, AutoCloseable {
     }
 
     private void removeFinalizer(ApplicationResource resource) {
-        var op = client.genericKubernetesResources(ApplicationResource.API_VERSION, ApplicationResource.KIND)
+        var op = dev.capstan.resource.ApplicationApi.of(client)
                 .inNamespace(resource.namespace()).withName(resource.name());
         try {
             op.edit(r -> {

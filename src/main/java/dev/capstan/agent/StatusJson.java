@@ -49,6 +49,9 @@ final class StatusJson {
         for (ObjectHealth o : objects) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("object", o.ref().toString());
+            m.put("kind", o.ref().kind());
+            m.put("namespace", o.ref().namespace());
+            m.put("name", o.ref().name());
             m.put("health", o.health().status().name());
             m.put("message", o.health().message());
             list.add(m);

@@ -71,8 +71,29 @@ public final class StatusServer implements AutoCloseable {
                 o.apps().forEach(sync);
                 ctx.status(o.status()).json(o.error() != null ? Map.of("error", o.error()) : Map.of("triggered", o.apps()));
             });
-            cfg.routes.get("/", ctx -> ctx.html(StatusPage.render(statuses.get())));
+            cfg.routes.get("/", ctx -> page(ctx).html(StatusPage.render(statuses.get())));
+            cfg.routes.get("/ui/{file}", ctx -> {
+                String type = ASSETS.get(ctx.pathParam("file"));
+                java.io.InputStream in = type == null ? null : StatusServer.class.getResourceAsStream("ui/" + ctx.pathParam("file"));
+                if (in == null) {
+                    ctx.status(404).result("not found");
+                    return;
+                }
+                try (in) {
+                    page(ctx).contentType(type).header("Cache-Control", "no-cache").result(in.readAllBytes());
+                }
+            });
         });
+    }
+
+    /** The page's own files, and their types: nothing else is served from the class path. */
+    private static final Map<String, String> ASSETS = Map.of("capstan.js", "text/javascript; charset=utf-8",
+            "capstan.css", "text/css; charset=utf-8");
+
+    /** Headers for the page and its files: the strict policy that keeps it safe to leave open. */
+    private static Context page(Context ctx) {
+        return ctx.header("Content-Security-Policy", StatusPage.CSP).header("X-Content-Type-Options", "nosniff")
+                .header("Referrer-Policy", "no-referrer");
     }
 
     /** Lookup by name over the current statuses. */

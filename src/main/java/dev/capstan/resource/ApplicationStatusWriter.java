@@ -76,7 +76,7 @@ public final class ApplicationStatusWriter implements AutoCloseable {
             return;
         }
         try {
-            client.genericKubernetesResources(ApplicationResource.API_VERSION, ApplicationResource.KIND)
+            dev.capstan.resource.ApplicationApi.of(client)
                     .inNamespace(ref.namespace()).withName(ref.name()).status()
                     .patch(PatchContext.of(PatchType.JSON_MERGE), JSON.writeValueAsString(Map.of("status", status)));
             written.put(key, status);

@@ -36,12 +36,23 @@ public final class ApplicationWatcher implements AutoCloseable {
     /** A new leader finds Applications awaiting deletion within this time. */
     private static final long RESYNC_MILLIS = 60_000;
 
+    private static final long CRD_POLL_SECONDS = 10;
+
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
     private final AtomicBoolean warned = new AtomicBoolean();
+    private final KubernetesClient client;
+    private final java.util.concurrent.ScheduledExecutorService waiting = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "application-crd-wait");
+                t.setDaemon(true);
+                return t;
+            });
+    private volatile boolean started;
 
     public ApplicationWatcher(KubernetesClient client, List<String> namespaces, String agentNamespace,
                               dev.capstan.config.AgentConfig.Tenancy tenancy, Listener listener) {
-        var op = client.genericKubernetesResources(ApplicationResource.API_VERSION, ApplicationResource.KIND);
+        this.client = client;
+        var op = dev.capstan.resource.ApplicationApi.of(client);
         ResourceEventHandler<GenericKubernetesResource> handler = new ResourceEventHandler<>() {
             @Override
             public void onAdd(GenericKubernetesResource obj) {
@@ -73,24 +84,45 @@ public final class ApplicationWatcher implements AutoCloseable {
         for (SharedIndexInformer<GenericKubernetesResource> informer : created) {
             informer.addEventHandler(handler);
             informer.exceptionHandler((started, t) -> {
-                if (warned.compareAndSet(false, true)) {
-                    LOG.warn("cannot watch Application resources ({}); is the CRD installed? "
-                            + "kubectl apply -f deploy/crd-application.yaml. Retrying.", t.getMessage());
-                }
+                LOG.warn("watching Application resources failed ({}); retrying", t.getMessage());
                 return true;
             });
             informers.add(informer);
         }
     }
 
+    /** Starts the informers now if Applications are served, else as soon as they are. */
     public ApplicationWatcher start() {
-        informers.forEach(SharedIndexInformer::start);
+        waiting.execute(this::startWhenServed);
         return this;
     }
 
-    /** Whether every informer has listed once. */
+    private void startWhenServed() {
+        if (served()) {
+            started = true;
+            informers.forEach(SharedIndexInformer::start);
+            waiting.shutdown();
+            return;
+        }
+        if (warned.compareAndSet(false, true)) {
+            LOG.info("Application resources are not served yet (install the CRD: kubectl apply -f deploy/crd-application.yaml); "
+                    + "config-file applications run meanwhile");
+        }
+        waiting.schedule(this::startWhenServed, CRD_POLL_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private boolean served() {
+        try {
+            var resources = client.getApiResources(ApplicationResource.API_VERSION);
+            return resources != null && resources.getResources().stream().anyMatch(r -> r.getName().equals("applications"));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Whether Applications are served and every informer has listed once. */
     public boolean synced() {
-        return informers.stream().allMatch(SharedIndexInformer::hasSynced);
+        return started && informers.stream().allMatch(SharedIndexInformer::hasSynced);
     }
 
     private static boolean matters(GenericKubernetesResource before, GenericKubernetesResource now) {
@@ -112,6 +144,7 @@ public final class ApplicationWatcher implements AutoCloseable {
 
     @Override
     public void close() {
+        waiting.shutdownNow();
         informers.forEach(SharedIndexInformer::close);
     }
 }

@@ -58,7 +58,7 @@ final class ApplicationKit {
 
     private io.fabric8.kubernetes.client.dsl.MixedOperation<GenericKubernetesResource,
             io.fabric8.kubernetes.api.model.GenericKubernetesResourceList, Resource<GenericKubernetesResource>> apps() {
-        return client.genericKubernetesResources(ApplicationResource.API_VERSION, ApplicationResource.KIND);
+        return dev.capstan.resource.ApplicationApi.of(client);
     }
 
     /** Drops the resource's finalizers (test clean-up: nothing waits on a stopped agent). */

@@ -67,6 +67,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void theApplicationApiKnowsNoAgentEngineOrHttp() {
+        noClasses().that().resideInAPackage("dev.capstan.resource..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.capstan.agent..", "dev.capstan.engine..",
+                        "dev.capstan.http..")
+                .because("Applications in, status out: the agent decides what they mean")
+                .check(MAIN);
+    }
+
+    @Test
     void noPackageCycles() {
         slices().matching("dev.capstan.(*)..").should().beFreeOfCycles().check(MAIN);
     }

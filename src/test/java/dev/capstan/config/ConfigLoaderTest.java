@@ -2,6 +2,7 @@ package dev.capstan.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,7 +86,10 @@ class ConfigLoaderTest {
                 Arguments.of("missing repo url", "applications:\n  - name: a\n    repo: {ref: main}\n", "c.yaml:3: applications[0].repo.url: required"),
                 Arguments.of("missing name", "applications:\n  - repo: {url: file:///x}\n", "c.yaml:2: applications[0].name: required"),
                 Arguments.of("missing repo", "applications:\n  - name: a\n", "c.yaml:2: applications[0].repo: required"),
-                Arguments.of("no applications", "server: {port: 1}\n", "c.yaml:1: applications: required"),
+                Arguments.of("bad application namespace", "applicationNamespaces: [Team_A]\n",
+                        "c.yaml:1: applicationNamespaces: \"Team_A\" is not a namespace; list namespaces, or \"*\" for all"),
+                Arguments.of("bad default service account", "tenancy: {defaultServiceAccount: \"Not Valid\"}\n",
+                        "c.yaml:1: tenancy.defaultServiceAccount: \"Not Valid\" is not a ServiceAccount name"),
                 Arguments.of("bad duration", APP + "    sync: {interval: 15x}\n",
                         "c.yaml:4: applications[0].sync.interval: \"15x\" is not a duration; write e.g. 30s, 5m, 1h30m or 500ms"),
                 Arguments.of("too short interval", APP + "    sync: {interval: 10ms}\n", "applications[0].sync.interval: must be at least 1s"),
@@ -118,6 +122,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aConfigWithNoApplicationsIsValidAndServesApplicationResourcesInItsOwnNamespace() throws Exception {
+        for (String text : List.of("server: {port: 1}\nnamespace: gitops\n", "namespace: gitops\napplications: []\n")) {
+            AgentConfig c = ConfigLoader.parse("c.yaml", text);
+            assertEquals(List.of(), c.applications());
+            assertEquals(List.of("gitops"), c.applicationNamespaces());
+            assertTrue(c.servesApplicationsIn("gitops"));
+            assertFalse(c.servesApplicationsIn("team-a"));
+            assertNull(c.tenancy().defaultServiceAccount());
+        }
+        AgentConfig all = ConfigLoader.parse("c.yaml", "applicationNamespaces: [\"*\"]\ntenancy: {defaultServiceAccount: deployer}\n");
+        assertTrue(all.servesApplicationsIn("anything"));
+        assertEquals("deployer", all.tenancy().defaultServiceAccount());
+    }
+
+    @Test
     void reportsAllMistakesAtOnce() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("c.yaml", """
                 serverr: {}
@@ -127,7 +146,7 @@ class ConfigLoaderTest {
                     sync: {interval: soon, prune: maybe}
                 """));
         assertEquals(List.of(
-                "c.yaml:1: serverr: unknown key; known keys here: applications, apply, cacheDir, leaderElection, namespace, render, server",
+                "c.yaml:1: serverr: unknown key; known keys here: applicationNamespaces, applications, apply, cacheDir, leaderElection, namespace, render, server, tenancy",
                 "c.yaml:4: applications[0].repo.url: required",
                 "c.yaml:5: applications[0].sync.interval: \"soon\" is not a duration; write e.g. 30s, 5m, 1h30m or 500ms",
                 "c.yaml:5: applications[0].sync.prune: must be true or false, not \"maybe\""), e.problems());
