@@ -50,13 +50,12 @@ class ApplicationEndToEndTest {
     }
 
     private static Agent agent(Path tmp, String agentNs, KubernetesClient client) throws Exception {
-        AgentConfig config = ConfigLoader.parse("test.yaml", "server: {port: 0}\nnamespace: " + agentNs + "\ncacheDir: "
-                + tmp.resolve("cache") + "\n");
-        return new Agent(config, client, Map.of()).start();
+        AgentConfig config = ConfigLoader.parse("test.yaml", "server: {port: 0, tokenEnv: TOKEN, webhookSecretEnv: HOOK}\n"
+                + "namespace: " + agentNs + "\ncacheDir: " + tmp.resolve("cache") + "\n");
+        return new Agent(config, client, Map.of("TOKEN", AgentHarness.TOKEN, "HOOK", AgentHarness.HOOK_SECRET)).start();
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void applyWaitEditDeleteAndRestartLikeAUser(KubernetesClient client, TestNamespace ns, KubeControlPlane cp) throws Exception {
         String agentNs = "capstan-" + ns.name().substring(2);
         ApplicationKit kit = new ApplicationKit(client, cp.kubeconfig());
@@ -91,13 +90,15 @@ class ApplicationEndToEndTest {
                 assertEquals(1L, ((Number) kit.status(agentNs, "web").get("observedGeneration")).longValue());
                 assertEquals("Synced", kit.status(agentNs, "web").get("sync"));
                 assertEquals("Application " + agentNs + "/web", http.getJson("/api/v1/applications/web").get("source"));
+                // the sync endpoint and the push webhooks find Application apps like config-file ones
+                assertEquals(202, http.post("/api/v1/applications/web/sync", AgentHarness.TOKEN).statusCode());
+                var hook = http.post("/api/v1/webhooks/generic", Map.of("Authorization", "Bearer " + AgentHarness.HOOK_SECRET),
+                        ("{\"repository\": \"" + daemon.url() + "\", \"ref\": \"refs/heads/main\"}").getBytes());
+                assertEquals(202, hook.statusCode(), hook.body());
+                assertTrue(hook.body().contains("\"web\""), hook.body());
 
                 // edit spec.repo.path: a resync at the new generation; prune removes what left
-                kit.app(agentNs, "web").edit(r -> {
-                    ((Map<String, Object>) ((Map<String, Object>) r.getAdditionalProperties().get("spec")).get("repo"))
-                            .put("path", "apps/two");
-                    return r;
-                });
+                kit.setPath(agentNs, "web", "apps/two");
                 await().atMost(Duration.ofSeconds(90)).until(() -> client.configMaps().inNamespace(ns.name()).withName("two").get() != null
                         && client.configMaps().inNamespace(ns.name()).withName("one").get() == null
                         && kit.ready(agentNs, "web")

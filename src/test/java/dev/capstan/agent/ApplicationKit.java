@@ -64,13 +64,20 @@ final class ApplicationKit {
     /** Drops the resource's finalizers (test clean-up: nothing waits on a stopped agent). */
     void release(String namespace, String name) {
         try {
-            app(namespace, name).edit(r -> {
-                r.getMetadata().setFinalizers(List.of());
-                return r;
-            });
+            mergePatch(namespace, name, "{\"metadata\": {\"finalizers\": null}}");
         } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
             // already gone
         }
+    }
+
+    /** Edits spec.repo.path as {@code kubectl patch --type merge} does: no resourceVersion, so the agent's status writes never conflict. */
+    void setPath(String namespace, String name, String path) {
+        mergePatch(namespace, name, "{\"spec\": {\"repo\": {\"path\": \"" + path + "\"}}}");
+    }
+
+    private void mergePatch(String namespace, String name, String json) {
+        app(namespace, name).patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), json);
     }
 
     @SuppressWarnings("unchecked")

@@ -104,13 +104,13 @@ class TenancyEndToEndTest {
                 assertNotNull(client.configMaps().inNamespace(teamB).withName("peer").get());
 
                 // cluster-scoped objects are refused the same way
-                setPath(kit, teamA, "tenant", "a/cluster");
+                kit.setPath(teamA, "tenant", "a/cluster");
                 await().atMost(Duration.ofSeconds(90)).until(() -> String.valueOf(kit.condition(teamA, "tenant", "Stalled")
                         .get("message")).contains("Namespace/" + ns.name() + "-c"));
                 assertNull(client.namespaces().withName(ns.name() + "-c").get());
 
                 // within its namespace the tenant deploys, and the peer kept syncing all along
-                setPath(kit, teamA, "tenant", "a/ok");
+                kit.setPath(teamA, "tenant", "a/ok");
                 kit.awaitReady(teamA, "tenant");
                 assertNotNull(client.configMaps().inNamespace(teamA).withName("ok").get());
                 assertTrue(kit.ready(teamB, "peer"));
@@ -124,13 +124,5 @@ class TenancyEndToEndTest {
                 }
             }
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void setPath(ApplicationKit kit, String ns, String name, String path) {
-        kit.app(ns, name).edit(r -> {
-            ((Map<String, Object>) ((Map<String, Object>) r.getAdditionalProperties().get("spec")).get("repo")).put("path", path);
-            return r;
-        });
     }
 }
