@@ -72,6 +72,10 @@ final class ResourceApps implements ApplicationWatcher.Listener, AutoCloseable {
         ApplicationRef ref = new ApplicationRef(resource.namespace(), resource.name(), resource.uid(), resource.generation());
         writer.observed(ref, status);
         if (configApps.contains(resource.key())) {
+            if (resource.deleting() && resource.pruneOnDelete() && apps.leading()) {
+                finalizer.execute(() -> removeFinalizer(resource)); // it never ran: nothing of it to prune
+                return;
+            }
             refuse(ref, "NameConflict", resource + ": the config file already has an application named \""
                     + resource.key() + "\"; rename the Application or the config entry");
             return;
