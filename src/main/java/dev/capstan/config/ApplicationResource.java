@@ -68,6 +68,7 @@ public record ApplicationResource(String namespace, String name, String uid, lon
         ref.allowOnly("name");
         String secretRef = ref.string("name").orElse(null);
         ApplicationSpec.Repo repo = ConfigLoader.repo(repoNode, new ApplicationSpec.Auth(null, null, null, null, null));
+        checkUrl(repoNode, repo.url(), namespace.equals(agentNamespace));
         String serviceAccount = spec.string("serviceAccountName").orElse(null);
         if (serviceAccount != null && !ConfigLoader.SERVICE_ACCOUNT.matcher(serviceAccount).matches()) {
             spec.problem("serviceAccountName", "\"" + serviceAccount + "\" is not a ServiceAccount name");
@@ -83,6 +84,24 @@ public record ApplicationResource(String namespace, String name, String uid, lon
                 ConfigLoader.sync(spec.child("sync")), helm);
         return new ApplicationResource(namespace, name, uid, generation, key, problems.isEmpty() ? app : null, secretRef,
                 serviceAccount, finalizers.contains(FINALIZER), deleting, List.copyOf(problems));
+    }
+
+    /**
+     * No secret in a resource's URL (it would show in {@code kubectl get -o yaml}); and no
+     * {@code file://} for a tenant: it would read the agent's own disk, where other apps'
+     * repositories are cached.
+     */
+    private static void checkUrl(ConfigNode repo, String url, boolean agentNamespace) {
+        if (url == null) {
+            return;
+        }
+        if (url.matches("(?i)(https?|git)://[^/]*@.*") || url.matches("(?i)ssh://[^/@]*:[^/@]*@.*")) {
+            repo.problem("url", "carries credentials; put them in a Secret and name it in spec.repo.secretRef");
+        }
+        if (!agentNamespace && url.regionMatches(true, 0, "file:", 0, 5)) {
+            repo.problem("url", "file:// reads the agent's own disk; an Application outside the agent's namespace "
+                    + "must name a network repository (https://, ssh://, git://)");
+        }
     }
 
     public boolean valid() {

@@ -58,7 +58,7 @@ class ApplicationResourceTest {
     @Test
     void credentialsFromTheAgentsFilesAreRefusedAndEveryProblemIsNamed() throws Exception {
         ApplicationResource r = parse("""
-                metadata: {name: web, namespace: team-a}
+                metadata: {name: web, namespace: capstan}
                 spec:
                   repo: {url: "file:///x", path: ../../etc, auth: {passwordFile: /var/run/secrets/agent-token}}
                   sync: {interval: soon}
@@ -66,10 +66,30 @@ class ApplicationResourceTest {
         assertFalse(r.valid());
         assertNull(r.spec());
         assertEquals(List.of(
-                "Application team-a/web: spec.repo.auth: unknown key; known keys here: path, ref, secretRef, url",
-                "Application team-a/web: spec.repo.path: must be a path inside the repository (no leading '/' and no '..')",
-                "Application team-a/web: spec.sync.interval: \"soon\" is not a duration; write e.g. 30s, 5m, 1h30m or 500ms"),
+                "Application capstan/web: spec.repo.auth: unknown key; known keys here: path, ref, secretRef, url",
+                "Application capstan/web: spec.repo.path: must be a path inside the repository (no leading '/' and no '..')",
+                "Application capstan/web: spec.sync.interval: \"soon\" is not a duration; write e.g. 30s, 5m, 1h30m or 500ms"),
                 r.problems());
+    }
+
+    @Test
+    void noCredentialsInTheUrlAndNoLocalRepositoriesForTenants() throws Exception {
+        ApplicationResource withToken = parse("""
+                metadata: {name: web, namespace: capstan}
+                spec: {repo: {url: "https://x-token:ghp_secret@github.com/org/repo.git"}}
+                """, NO_DEFAULT);
+        assertEquals(List.of("Application capstan/web: spec.repo.url: carries credentials; put them in a Secret and name it in "
+                + "spec.repo.secretRef"), withToken.problems());
+        assertFalse(String.join("", withToken.problems()).contains("ghp_secret"));
+        ApplicationResource local = parse("""
+                metadata: {name: web, namespace: team-a}
+                spec: {repo: {url: "file:///var/cache/capstan/other-app/abc.git"}}
+                """, NO_DEFAULT);
+        assertTrue(local.problems().get(0).contains("file:// reads the agent's own disk"), local.problems().get(0));
+        assertTrue(parse("metadata: {name: web, namespace: capstan}\nspec: {repo: {url: \"file:///srv/git/x\"}}\n", NO_DEFAULT)
+                .valid(), "the agent's own namespace is the admins'");
+        assertTrue(parse("metadata: {name: web, namespace: team-a}\nspec: {repo: {url: \"ssh://git@github.com/org/r.git\"}}\n",
+                NO_DEFAULT).valid());
     }
 
     @Test
