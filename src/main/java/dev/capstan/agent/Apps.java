@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,10 +161,5 @@ final class Apps implements AutoCloseable {
         standBy();
         running.values().forEach(r -> r.source().close());
         running.clear();
-    }
-
-    /** For tests and the status server: every key now. */
-    synchronized Set<String> keys() {
-        return Set.copyOf(running.keySet());
     }
 }

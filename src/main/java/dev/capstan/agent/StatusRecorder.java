@@ -70,10 +70,6 @@ final class StatusRecorder {
         }
     }
 
-    Optional<AppStatus> status(String app) {
-        return Optional.ofNullable(statuses.get(app));
-    }
-
     /** A new app, or an app whose definition changed: its status (and history) carries on. */
     void register(ApplicationSpec spec, dev.capstan.resource.ApplicationRef resource) {
         String from = resource == null ? null : resource.namespace() + "/" + resource.name();
