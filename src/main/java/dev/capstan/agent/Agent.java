@@ -69,8 +69,9 @@ public final class Agent implements AutoCloseable {
         this.cache = new LiveCache(client, discovery::current);
         RolloutWaiter waiter = new RolloutWaiter(cache);
         this.statusWriter = new ApplicationStatusWriter(client);
-        this.recorder = new StatusRecorder(metrics, new dev.capstan.cluster.EventRecorder(client),
-                new ResourceStatus(statusWriter, Clock.systemUTC()), this::follow, Clock.systemUTC());
+        ResourceStatus resourceStatus = new ResourceStatus(statusWriter, Clock.systemUTC());
+        this.recorder = new StatusRecorder(metrics, new dev.capstan.cluster.EventRecorder(client), resourceStatus, this::follow,
+                Clock.systemUTC());
         this.monitor = new HealthMonitor(cache, waiter, recorder);
         this.drift = new DriftDetector(cache, recorder, this::heal, Clock.systemUTC());
         RenderOptions renderOptions = renderOptions(config);
@@ -91,7 +92,7 @@ public final class Agent implements AutoCloseable {
         }
         java.util.Set<String> configNames = new java.util.HashSet<>();
         config.applications().forEach(a -> configNames.add(a.name()));
-        this.resourceApps = new ResourceApps(client, apps, configNames, tenants, statusWriter, config.cacheDir(), Clock.systemUTC());
+        this.resourceApps = new ResourceApps(client, apps, configNames, tenants, resourceStatus, config.cacheDir());
         this.watcher = new ApplicationWatcher(client, config.applicationNamespaces(), config.namespace(), config.tenancy(),
                 resourceApps);
         this.server = new StatusServer("0.0.0.0", config.server().port(), recorder::statuses, this::ready, metrics,

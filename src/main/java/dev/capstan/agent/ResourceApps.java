@@ -5,9 +5,7 @@ import dev.capstan.apply.ChangeSet;
 import dev.capstan.config.ApplicationResource;
 import dev.capstan.plan.Inventory;
 import dev.capstan.plan.Planner;
-import dev.capstan.resource.ApplicationConditions;
 import dev.capstan.resource.ApplicationRef;
-import dev.capstan.resource.ApplicationStatusWriter;
 import dev.capstan.resource.ApplicationWatcher;
 import dev.capstan.source.GitCredentials;
 import dev.capstan.source.GitSourceException;
@@ -16,8 +14,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -47,36 +43,34 @@ final class ResourceApps implements ApplicationWatcher.Listener, AutoCloseable {
     private final Apps apps;
     private final Set<String> configApps;
     private final TenantPorts tenants;
-    private final ApplicationStatusWriter writer;
+    private final ResourceStatus status;
     private final Path cacheDir;
-    private final Clock clock;
     private final ScheduledExecutorService finalizer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "application-finalizer");
         t.setDaemon(true);
         return t;
     });
 
-    ResourceApps(KubernetesClient client, Apps apps, Set<String> configApps, TenantPorts tenants,
-                 ApplicationStatusWriter writer, Path cacheDir, Clock clock) {
+    ResourceApps(KubernetesClient client, Apps apps, Set<String> configApps, TenantPorts tenants, ResourceStatus status,
+                 Path cacheDir) {
         this.client = client;
         this.apps = apps;
         this.configApps = Set.copyOf(configApps);
         this.tenants = tenants;
-        this.writer = writer;
+        this.status = status;
         this.cacheDir = cacheDir;
-        this.clock = clock;
     }
 
     @Override
-    public void applied(ApplicationResource resource, Map<String, Object> status) {
+    public void applied(ApplicationResource resource, Map<String, Object> current) {
         ApplicationRef ref = new ApplicationRef(resource.namespace(), resource.name(), resource.uid(), resource.generation());
-        writer.observed(ref, status);
+        status.observed(ref, current);
         if (configApps.contains(resource.key())) {
             if (resource.deleting() && resource.pruneOnDelete() && apps.leading()) {
                 finalizer.execute(() -> removeFinalizer(resource)); // it never ran: nothing of it to prune
                 return;
             }
-            refuse(ref, "NameConflict", resource + ": the config file already has an application named \""
+            status.refuse(ref, "NameConflict", resource + ": the config file already has an application named \""
                     + resource.key() + "\"; rename the Application or the config entry");
             return;
         }
@@ -89,7 +83,7 @@ final class ResourceApps implements ApplicationWatcher.Listener, AutoCloseable {
         }
         if (!resource.valid()) {
             apps.remove(resource.key());
-            refuse(ref, "InvalidSpec", String.join("; ", resource.problems()));
+            status.refuse(ref, "InvalidSpec", String.join("; ", resource.problems()));
             return;
         }
         String user = resource.serviceAccountName() == null ? null
@@ -100,7 +94,7 @@ final class ResourceApps implements ApplicationWatcher.Listener, AutoCloseable {
         try {
             apps.put(new AppDefinition(resource.spec(), ref, user, resource.secretRef(), credentials));
         } catch (GitSourceException e) {
-            refuse(ref, "InvalidSpec", resource + ": spec.repo: " + e.getMessage());
+            status.refuse(ref, "InvalidSpec", resource + ": spec.repo: " + e.getMessage());
         }
     }
 
@@ -119,23 +113,6 @@ final class ResourceApps implements ApplicationWatcher.Listener, AutoCloseable {
         tenants.inventory().delete(resource.key());
     }
 
-    /** Stalled with the reason, and a Warning Event; nothing runs. */
-    private void refuse(ApplicationRef ref, String reason, String message) {
-        Map<String, Object> before = writer.lastWritten(ref);
-        if (reason.equals(before.get("reason")) && message.equals(before.get("message"))
-                && Long.valueOf(ref.generation()).equals(asLong(before.get("observedGeneration")))) {
-            return; // said already (a restart, a resync): no second Event
-        }
-        LOG.warn("{}: {}: {}", ref, reason, message);
-        writer.write(ref, ApplicationConditions.invalid(reason, message, ref.generation(),
-                ResourceStatus.conditions(writer.lastWritten(ref)), clock.instant().truncatedTo(ChronoUnit.SECONDS).toString()));
-        writer.event(ref, "Warning", reason, message);
-    }
-
-    private static Long asLong(Object o) {
-        return o instanceof Number n ? n.longValue() : null;
-    }
-
     /** Prunes the app's objects, then drops the finalizer; on any failure retries later and says why. */
     private void finalize(ApplicationResource resource, ApplicationRef ref) {
         try {
@@ -146,9 +123,8 @@ final class ResourceApps implements ApplicationWatcher.Listener, AutoCloseable {
             ChangeSet pruned = tenants.pruner(user).prune(resource.key(), stale);
             List<String> failed = pruned.of(Action.FAILED).stream().map(c -> c.ref() + ": " + c.message()).toList();
             if (!failed.isEmpty()) {
-                writer.write(ref, ApplicationConditions.invalid("PruneFailed", "deleting: " + failed.size()
-                        + " object(s) could not be pruned, retrying: " + String.join("; ", failed), ref.generation(),
-                        ResourceStatus.conditions(writer.lastWritten(ref)), clock.instant().truncatedTo(ChronoUnit.SECONDS).toString()));
+                status.stalled(ref, "PruneFailed", "deleting: " + failed.size() + " object(s) could not be pruned, retrying: "
+                        + String.join("; ", failed));
                 finalizer.schedule(() -> finalize(resource, ref), FINALIZE_RETRY_SECONDS, TimeUnit.SECONDS);
                 return;
             }

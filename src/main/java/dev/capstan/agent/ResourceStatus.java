@@ -13,10 +13,13 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The part of the {@link StatusRecorder} that mirrors an app's status onto the
  * Application resource it came from: {@code .status} with kstatus conditions, and Events
- * for syncs that changed something, failures, rollbacks and drift. Config-file apps have
- * no resource and pass through untouched.
+ * for syncs that changed something, failures, rollbacks and drift; and, for resources that
+ * never became apps, why ({@link #refuse}). The only writer of Applications' status
+ * ({@code ArchitectureTest}). Config-file apps have no resource and pass through untouched.
  */
 final class ResourceStatus {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResourceStatus.class);
 
     private final ApplicationStatusWriter writer;
     private final Clock clock;
@@ -98,6 +101,28 @@ final class ResourceStatus {
         if (ref != null) {
             writer.event(ref, type, reason, message);
         }
+    }
+
+    /** What the resource's status is now, as read from the API: an unchanged status is not written again. */
+    void observed(ApplicationRef ref, Map<String, Object> status) {
+        writer.observed(ref, status);
+    }
+
+    /** A resource that runs nothing (invalid spec, name conflict): Stalled with the reason, and one Warning Event. */
+    void refuse(ApplicationRef ref, String reason, String message) {
+        Map<String, Object> before = writer.lastWritten(ref);
+        if (reason.equals(before.get("reason")) && message.equals(before.get("message"))
+                && before.get("observedGeneration") instanceof Number n && n.longValue() == ref.generation()) {
+            return; // said already (a restart, a resync): no second Event
+        }
+        LOG.warn("{}: {}: {}", ref, reason, message);
+        stalled(ref, reason, message);
+        writer.event(ref, "Warning", reason, message);
+    }
+
+    /** Stalled with the reason (a deletion whose prune failed says so while it retries). */
+    void stalled(ApplicationRef ref, String reason, String message) {
+        writer.write(ref, ApplicationConditions.invalid(reason, message, ref.generation(), conditions(writer.lastWritten(ref)), now()));
     }
 
     /** A failure is an Event when it is new, not at every retry of the same one. */

@@ -76,6 +76,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void oneWriterOfApplicationStatus() {
+        noClasses().that().doNotHaveSimpleName("ResourceStatus")
+                .should().callMethod(dev.capstan.resource.ApplicationStatusWriter.class, "write",
+                        dev.capstan.resource.ApplicationRef.class, java.util.Map.class)
+                .because("status has one writer: ResourceStatus, fed by the StatusRecorder, so status, Events and metrics agree")
+                .check(MAIN);
+    }
+
+    @Test
     void noPackageCycles() {
         slices().matching("dev.capstan.(*)..").should().beFreeOfCycles().check(MAIN);
     }
