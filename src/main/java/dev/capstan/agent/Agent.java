@@ -235,6 +235,7 @@ public final class Agent implements AutoCloseable {
         apps.close();
         statusWriter.close();
         server.close();
+        metrics.close();
         monitor.close();
         drift.close();
         cache.close();

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.DoubleAdder;
  * {@code _total}, {@code _seconds}, prefix {@code capstan_}). Label values never carry
  * object contents, so no secret can reach a metric.
  */
-public final class CapstanMetrics {
+public final class CapstanMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
@@ -29,6 +29,35 @@ public final class CapstanMetrics {
     private final Map<String, String[]> appInfoLabels = new ConcurrentHashMap<>();
     private final Map<String, DoubleAdder> timestamps = new ConcurrentHashMap<>();
     private final Map<String, MultiGauge> objectHealth = new ConcurrentHashMap<>();
+    private final io.micrometer.core.instrument.binder.jvm.JvmGcMetrics gc = new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics();
+
+    /**
+     * The agent's own resources next to what it does: JVM memory, GC, threads and classes
+     * (Micrometer's binders: {@code jvm_memory_used_bytes}, ...), the standard process family
+     * ({@code process_cpu_seconds_total}, {@code process_resident_memory_bytes}, ...), and
+     * the container's memory limit when there is one ({@code capstan_memory_limit_bytes}).
+     */
+    public CapstanMetrics() {
+        this(java.nio.file.Path.of("/sys/fs/cgroup"));
+    }
+
+    /** @param cgroupRoot where the container's memory limit is read (tests point it elsewhere) */
+    CapstanMetrics(java.nio.file.Path cgroupRoot) {
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics().bindTo(registry);
+        io.prometheus.metrics.instrumentation.jvm.ProcessMetrics.builder().register(registry.getPrometheusRegistry());
+        ContainerMemory.limitBytes(cgroupRoot).ifPresent(limit ->
+                Gauge.builder("capstan_memory_limit_bytes", () -> limit).description("The container's memory limit (cgroup)")
+                        .register(registry));
+    }
+
+    /** Stops the GC listener (several agents come and go in one test JVM). */
+    @Override
+    public void close() {
+        gc.close();
+    }
 
     /** The Prometheus text exposition. */
     public String scrape() {

@@ -1,5 +1,6 @@
 package dev.capstan.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,5 +35,41 @@ class CapstanMetricsTest {
             assertTrue(text.contains(expected), expected + " missing from:\n" + text);
         }
         assertFalse(text.contains("revision=\"abc1234\""), "the old app_info series is removed");
+    }
+
+    @Test
+    void exportsTheAgentsOwnJvmAndProcessFamilies() {
+        try (CapstanMetrics m = new CapstanMetrics()) {
+            String text = m.scrape();
+            for (String family : new String[] {"jvm_memory_used_bytes{area=\"heap\"", "jvm_memory_max_bytes{", "jvm_gc_",
+                    "jvm_threads_live_threads ", "jvm_classes_loaded_classes ", "process_cpu_seconds_total ",
+                    "process_resident_memory_bytes ", "process_open_fds "}) {
+                assertTrue(text.contains(family), family + " missing from:\n" + text);
+            }
+        }
+    }
+
+    @Test
+    void aRemovedAppLeavesNoSeries() {
+        try (CapstanMetrics m = new CapstanMetrics()) {
+            m.syncFinished("gone", "succeeded", Duration.ofMillis(10));
+            m.appInfo("gone", "abc1234", "Synced", "Healthy");
+            m.appHealth("gone", "Healthy");
+            m.resources("gone", 1, 0, 0);
+            m.removeApp("gone");
+            assertFalse(m.scrape().contains("app=\"gone\""), m.scrape());
+        }
+    }
+
+    @Test
+    void theContainerMemoryLimitComesFromTheCgroup(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Files.writeString(tmp.resolve("memory.max"), "536870912\n");
+        assertEquals(java.util.OptionalLong.of(536870912), ContainerMemory.limitBytes(tmp));
+        java.nio.file.Files.writeString(tmp.resolve("memory.max"), "max\n");
+        assertEquals(java.util.OptionalLong.empty(), ContainerMemory.limitBytes(tmp));
+        java.nio.file.Files.delete(tmp.resolve("memory.max"));
+        java.nio.file.Files.createDirectories(tmp.resolve("memory"));
+        java.nio.file.Files.writeString(tmp.resolve("memory/memory.limit_in_bytes"), "9223372036854771712\n");
+        assertEquals(java.util.OptionalLong.empty(), ContainerMemory.limitBytes(tmp), "cgroup v1 without a limit");
     }
 }

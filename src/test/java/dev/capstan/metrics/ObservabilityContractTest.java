@@ -16,11 +16,14 @@ import tools.jackson.databind.json.JsonMapper;
 /** The dashboard and the alert rules may only use metrics Capstan exports: a renamed metric breaks this test, not a pager. */
 class ObservabilityContractTest {
 
-    private static final Pattern METRIC = Pattern.compile("capstan_[a-z_]+");
+    private static final Pattern METRIC = Pattern.compile("\\b(capstan|jvm|process)_[a-z_]+");
 
     @Test
-    void dashboardsAndAlertsUseOnlyExportedMetrics() throws Exception {
-        CapstanMetrics m = new CapstanMetrics();
+    void dashboardsAndAlertsUseOnlyExportedMetrics(@org.junit.jupiter.api.io.TempDir Path cgroup) throws Exception {
+        Files.writeString(cgroup.resolve("memory.max"), "536870912\n"); // in a container with a memory limit
+        CapstanMetrics m = new CapstanMetrics(cgroup);
+        System.gc(); // GC pause timers exist from the first collection on
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> m.scrape().contains("jvm_gc_pause_seconds_sum"));
         m.syncFinished("a", "succeeded", Duration.ofSeconds(1));
         m.resources("a", 1, 0, 0);
         m.applyChange("a", "created", 1);
@@ -34,7 +37,7 @@ class ObservabilityContractTest {
         m.objectHealth("a", java.util.List.of(new dev.capstan.health.ObjectHealth(new dev.capstan.plan.ObjectRef("", "ConfigMap", "n", "c"),
                 dev.capstan.health.Health.healthy("exists"))));
         Set<String> exported = new HashSet<>();
-        Matcher scraped = Pattern.compile("(?m)^(capstan_[a-z_]+)[{ ]").matcher(m.scrape());
+        Matcher scraped = Pattern.compile("(?m)^((?:capstan|jvm|process)_[a-z_]+)[{ ]").matcher(m.scrape());
         while (scraped.find()) {
             exported.add(scraped.group(1));
         }
