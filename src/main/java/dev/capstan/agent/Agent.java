@@ -60,6 +60,8 @@ public final class Agent implements AutoCloseable {
     private java.util.concurrent.CompletableFuture<?> elector;
     private final StatusServer server;
     private final Renderers renderers;
+    /** One ls-remote per repository and interval, whatever the number of apps following it. */
+    private final dev.capstan.source.SharedRefs sharedRefs = new dev.capstan.source.SharedRefs();
 
     public Agent(AgentConfig config, KubernetesClient client, Map<String, String> env) throws GitSourceException {
         this.config = config;
@@ -107,7 +109,8 @@ public final class Agent implements AutoCloseable {
         ApplicationSpec spec = definition.spec();
         // one store per app: apps sharing a repository fetch on their own threads, and JGit's ref locks would make them fail each other
         GitSource source = new GitSource(spec.repo().url(), spec.repo().ref(), definition.credentials(),
-                config.cacheDir().resolve(key), 60, (op, ok, nanos) -> metrics.gitRequest(key, op, ok, nanos));
+                config.cacheDir().resolve(key), 60, (op, ok, nanos) -> metrics.gitRequest(key, op, ok, nanos),
+                sharedRefs, spec.sync().interval().multipliedBy(9).dividedBy(10));
         return new Apps.Running(definition, source, new Reconciler(spec, source, tenants.ports(definition.user()),
                 recorder.listenerFor(key, drift), Clock.systemUTC()));
     }

@@ -90,7 +90,7 @@ final class ResourceApps implements ApplicationWatcher.Listener, AutoCloseable {
                 : AppDefinition.serviceAccountUser(resource.namespace(), resource.serviceAccountName());
         GitCredentials credentials = resource.secretRef() == null ? GitCredentials.none()
                 : GitCredentials.fromSecret(() -> secretData(resource.namespace(), resource.secretRef()),
-                        cacheDir.resolve(resource.key() + ".credentials"));
+                        resource.namespace() + "/" + resource.secretRef(), cacheDir.resolve(resource.key() + ".credentials"));
         try {
             apps.put(new AppDefinition(resource.spec(), ref, user, resource.secretRef(), credentials));
         } catch (GitSourceException e) {

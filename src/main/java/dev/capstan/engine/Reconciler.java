@@ -87,7 +87,7 @@ public final class Reconciler {
         // fetch: one ls-remote; a fetch only when the commit is new
         RevisionTree snapshot;
         try {
-            snapshot = source.sync();
+            snapshot = source.sync(manual); // a manual sync or a push asks Git now; a scheduled one may share a recent answer
         } catch (GitSourceException e) {
             return new SyncOutcome.FetchFailed(e.getMessage());
         }

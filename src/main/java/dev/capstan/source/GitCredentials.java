@@ -22,6 +22,7 @@ public final class GitCredentials {
     private final String sshKeyFile;
     private final String knownHostsFile;
     private final SecretSource secretSource;
+    private final String secretName;
 
     /** A Kubernetes Secret's data, read at each use. */
     @FunctionalInterface
@@ -39,9 +40,10 @@ public final class GitCredentials {
         this.sshKeyFile = sshKeyFile;
         this.knownHostsFile = knownHostsFile;
         this.secretSource = null;
+        this.secretName = null;
     }
 
-    private GitCredentials(SecretSource source, java.nio.file.Path dir) {
+    private GitCredentials(SecretSource source, String secretName, java.nio.file.Path dir) {
         this.username = null;
         this.passwordFile = null;
         this.passwordEnv = null;
@@ -49,6 +51,7 @@ public final class GitCredentials {
         this.sshKeyFile = dir.resolve("identity").toString();
         this.knownHostsFile = dir.resolve("known_hosts").toString();
         this.secretSource = source;
+        this.secretName = secretName;
     }
 
     /**
@@ -57,8 +60,19 @@ public final class GitCredentials {
      * HTTPS, or {@code sshPrivateKey} and {@code knownHosts} for SSH, written to owner-only
      * files in {@code dir} for the SSH client.
      */
-    public static GitCredentials fromSecret(SecretSource source, java.nio.file.Path dir) {
-        return new GitCredentials(source, dir);
+    public static GitCredentials fromSecret(SecretSource source, String secretName, java.nio.file.Path dir) {
+        return new GitCredentials(source, secretName, dir);
+    }
+
+    /**
+     * Which credentials these are, never what: apps share an ls-remote answer only when this
+     * and the URL are equal, so no app learns refs through another's credentials.
+     */
+    public String identity() {
+        if (secretSource != null) {
+            return "secret:" + secretName;
+        }
+        return "user:" + username + "|file:" + passwordFile + "|env:" + passwordEnv + "|key:" + sshKeyFile + "|hosts:" + knownHostsFile;
     }
 
     public static GitCredentials none() {

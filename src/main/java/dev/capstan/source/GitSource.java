@@ -50,6 +50,8 @@ public final class GitSource implements RevisionSource, AutoCloseable {
     private final int timeoutSeconds;
     private final Repository repo;
     private final SshdSessionFactory ssh;
+    private final SharedRefs shared;
+    private final java.time.Duration refsMaxAge;
     private Snapshot last;
     private long lsRemotes;
     private long fetches;
@@ -59,6 +61,17 @@ public final class GitSource implements RevisionSource, AutoCloseable {
      */
     public GitSource(String url, String ref, GitCredentials credentials, Path cacheDir, int timeoutSeconds,
                      GitRequestListener listener) throws GitSourceException {
+        this(url, ref, credentials, cacheDir, timeoutSeconds, listener, new SharedRefs(), java.time.Duration.ZERO);
+    }
+
+    /**
+     * @param shared the agent's ls-remote answers, shared by the apps that follow the same repository
+     * @param refsMaxAge how old a shared answer may be for a scheduled sync (about the app's interval)
+     */
+    public GitSource(String url, String ref, GitCredentials credentials, Path cacheDir, int timeoutSeconds,
+                     GitRequestListener listener, SharedRefs shared, java.time.Duration refsMaxAge) throws GitSourceException {
+        this.shared = shared;
+        this.refsMaxAge = refsMaxAge;
         this.url = url;
         this.ref = ref == null || ref.isBlank() ? "HEAD" : ref.trim();
         this.credentials = credentials;
@@ -83,7 +96,13 @@ public final class GitSource implements RevisionSource, AutoCloseable {
     /** Resolves the ref, fetches if it points at a commit not yet here, and returns its files. */
     @Override
     public synchronized Snapshot sync() throws GitSourceException {
-        RemoteRef resolved = resolveRemote();
+        return sync(false);
+    }
+
+    /** @param fresh ask the server now rather than take another app's recent answer (a manual sync, a webhook) */
+    @Override
+    public synchronized Snapshot sync(boolean fresh) throws GitSourceException {
+        RemoteRef resolved = resolveRemote(fresh);
         if (last != null && last.revision().sha().equals(resolved.sha())) {
             return last;
         }
@@ -119,14 +138,14 @@ public final class GitSource implements RevisionSource, AutoCloseable {
      * cannot move.
      */
     public synchronized Revision resolve() throws GitSourceException {
-        return new Revision(ref, resolveRemote().sha(), "", null);
+        return new Revision(ref, resolveRemote(true).sha(), "", null);
     }
 
-    private RemoteRef resolveRemote() throws GitSourceException {
+    private RemoteRef resolveRemote(boolean fresh) throws GitSourceException {
         if (FULL_SHA.matcher(ref).matches()) {
             return new RemoteRef(ref, ref);
         }
-        Collection<Ref> refs = lsRemote();
+        Collection<Ref> refs = shared.refs(url + "|" + credentials.identity(), refsMaxAge, fresh, this::lsRemote);
         for (String candidate : candidates(ref)) {
             for (Ref r : refs) {
                 if (r.getName().equals(candidate)) {

@@ -1,0 +1,80 @@
+package dev.capstan.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.capstan.testkit.GitRemote;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jgit.lib.Ref;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One ls-remote per repository and interval, whatever the number of apps following it. */
+class SharedRefsTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void appsOfOneRepositoryShareOneLsRemotePerIntervalAndAFreshSyncAsksAgain() throws Exception {
+        try (GitRemote remote = GitRemote.create(tmp.resolve("origin"))) {
+            remote.commit("one", Map.of("a/cm.yaml", "x: 1\n", "b/cm.yaml", "x: 1\n"));
+            SharedRefs shared = new SharedRefs();
+            List<GitSource> sources = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                sources.add(new GitSource(remote.fileUrl(), "main", GitCredentials.none(), tmp.resolve("cache" + i), 30,
+                        (op, ok, nanos) -> { }, shared, Duration.ofMinutes(1)));
+            }
+            for (GitSource s : sources) {
+                s.sync();
+            }
+            assertEquals(1, sources.stream().mapToLong(GitSource::lsRemoteCount).sum(), "five apps, one ls-remote");
+
+            String second = remote.commit("two", Map.of("a/cm.yaml", "x: 2\n"));
+            assertEquals(1, sources.stream().mapToLong(GitSource::lsRemoteCount).sum());
+            assertEquals(second, sources.get(0).sync(true).revision().sha(), "a push or a manual sync asks Git now");
+            assertEquals(second, sources.get(3).sync().revision().sha(), "and the others see the new commit from its answer");
+            assertEquals(2, sources.stream().mapToLong(GitSource::lsRemoteCount).sum());
+
+            // different credentials never share an answer
+            GitSource other = new GitSource(remote.fileUrl(), "main", GitCredentials.of("u", null, "TOKEN", Map.of("TOKEN", "t")),
+                    tmp.resolve("cache-other"), 30, (op, ok, nanos) -> { }, shared, Duration.ofMinutes(1));
+            other.sync();
+            assertEquals(1, other.lsRemoteCount());
+            sources.forEach(GitSource::close);
+            other.close();
+        }
+    }
+
+    @Test
+    void anAnswerIsReusedUntilItsMaxAgeAndAFailureOnlyBriefly() throws Exception {
+        SharedRefs shared = new SharedRefs();
+        AtomicInteger asked = new AtomicInteger();
+        Collection<Ref> refs = List.of();
+        SharedRefs.Request ok = () -> {
+            asked.incrementAndGet();
+            return refs;
+        };
+        assertSame(refs, shared.refs("k", Duration.ofHours(1), false, ok));
+        shared.refs("k", Duration.ofHours(1), false, ok);
+        assertEquals(1, asked.get());
+        shared.refs("k", Duration.ZERO, false, ok);
+        assertEquals(2, asked.get(), "older than maxAge: asked again");
+
+        SharedRefs.Request down = () -> {
+            asked.incrementAndGet();
+            throw new GitSourceException("connection refused");
+        };
+        assertThrows(GitSourceException.class, () -> shared.refs("down", Duration.ofHours(1), false, down));
+        assertThrows(GitSourceException.class, () -> shared.refs("down", Duration.ofHours(1), false, down));
+        assertEquals(3, asked.get(), "a failure is shared with the apps asking right after");
+        assertEquals(Duration.ofSeconds(4), SharedRefs.FAILURE_MAX_AGE, "and kept only seconds, not for the hour");
+    }
+}
