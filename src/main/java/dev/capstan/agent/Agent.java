@@ -64,7 +64,16 @@ public final class Agent implements AutoCloseable {
     private final dev.capstan.source.SharedRefs sharedRefs = new dev.capstan.source.SharedRefs();
 
     public Agent(AgentConfig config, KubernetesClient client, Map<String, String> env) throws GitSourceException {
+        this(config, client, env, null);
+    }
+
+    /** @param requests what counts the client's requests, exported as {@code capstan_kube_requests_total} (null: none) */
+    public Agent(AgentConfig config, KubernetesClient client, Map<String, String> env, dev.capstan.cluster.KubeRequests requests)
+            throws GitSourceException {
         this.config = config;
+        if (requests != null) {
+            metrics.kubeRequests(requests.counts());
+        }
         this.client = client;
         ensureNamespace(client, config.namespace());
         DiscoveryCache discovery = new DiscoveryCache(client);

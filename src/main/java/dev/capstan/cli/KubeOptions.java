@@ -20,10 +20,18 @@ final class KubeOptions {
     Path kubeconfig;
 
     KubernetesClient client() throws IOException {
-        if (kubeconfig == null) {
-            return new KubernetesClientBuilder().build();
+        return client(null);
+    }
+
+    /** @param requests counts every request the client sends (null: no counting) */
+    KubernetesClient client(dev.capstan.cluster.KubeRequests requests) throws IOException {
+        KubernetesClientBuilder builder = new KubernetesClientBuilder();
+        if (kubeconfig != null) {
+            builder.withConfig(Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8)));
         }
-        Config config = Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8));
-        return new KubernetesClientBuilder().withConfig(config).build();
+        if (requests != null) {
+            builder.withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("capstan-requests", requests));
+        }
+        return builder.build();
     }
 }

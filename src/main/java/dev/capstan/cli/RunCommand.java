@@ -66,16 +66,17 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private Integer runAgent(AgentConfig config, PrintWriter err) {
+        dev.capstan.cluster.KubeRequests requests = new dev.capstan.cluster.KubeRequests();
         KubernetesClient client;
         Agent agent;
         try {
-            client = kube.client();
+            client = kube.client(requests);
         } catch (java.io.IOException e) {
             err.println("error: cannot read kubeconfig " + kube.kubeconfig + ": " + e.getMessage());
             return CapstanCommand.ERROR;
         }
         try {
-            agent = new Agent(config, client, System.getenv()).start();
+            agent = new Agent(config, client, System.getenv(), requests).start();
         } catch (KubernetesClientException e) {
             Throwable root = e;
             while (root.getCause() != null) {

@@ -53,6 +53,15 @@ public final class CapstanMetrics implements AutoCloseable {
                         .register(registry));
     }
 
+    /** {@code capstan_kube_requests_total{verb}}: the agent's requests to the API server, read from live counters. */
+    public void kubeRequests(Map<String, AtomicLong> counts) {
+        for (String verb : new String[] {"get-or-list", "watch", "create", "patch", "update", "delete", "dry-run"}) {
+            AtomicLong c = counts.computeIfAbsent(verb, v -> new AtomicLong());
+            io.micrometer.core.instrument.FunctionCounter.builder("capstan_kube_requests", c, AtomicLong::get)
+                    .description("Requests sent to the Kubernetes API server, by verb").tags("verb", verb).register(registry);
+        }
+    }
+
     /** Stops the GC listener (several agents come and go in one test JVM). */
     @Override
     public void close() {

@@ -50,6 +50,20 @@ class CapstanMetricsTest {
     }
 
     @Test
+    void countsTheAgentsRequestsByVerb() {
+        try (CapstanMetrics m = new CapstanMetrics()) {
+            java.util.Map<String, java.util.concurrent.atomic.AtomicLong> counts = new java.util.concurrent.ConcurrentHashMap<>();
+            m.kubeRequests(counts);
+            counts.get("dry-run").addAndGet(3);
+            counts.get("patch").incrementAndGet();
+            String text = m.scrape();
+            assertTrue(text.contains("capstan_kube_requests_total{verb=\"dry-run\"} 3.0"), text);
+            assertTrue(text.contains("capstan_kube_requests_total{verb=\"patch\"} 1.0"), text);
+            assertTrue(text.contains("capstan_kube_requests_total{verb=\"delete\"} 0.0"), text);
+        }
+    }
+
+    @Test
     void aRemovedAppLeavesNoSeries() {
         try (CapstanMetrics m = new CapstanMetrics()) {
             m.syncFinished("gone", "succeeded", Duration.ofMillis(10));

@@ -62,7 +62,7 @@ public final class KubeletSimulator {
         this.client = client;
     }
 
-    static synchronized void start(KubernetesClient client) {
+    public static synchronized void start(KubernetesClient client) {
         if (instance != null) {
             return;
         }

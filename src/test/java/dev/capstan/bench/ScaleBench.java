@@ -1,0 +1,226 @@
+package dev.capstan.bench;
+
+import dev.capstan.testkit.GitDaemonServer;
+import dev.capstan.testkit.GitRemote;
+import dev.capstan.testkit.HttpJson;
+import dev.capstan.testkit.KubeControlPlane;
+import dev.capstan.testkit.KubeletSimulator;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Capstan at the scale where users hurt ({@code scripts/bench --scale}): one agent process
+ * with {@code -Xmx256m}, 100 applications x 100 objects (ConfigMaps, Services, Deployments)
+ * from 4 monorepos over git://, from an empty cluster. Reports the time to all Synced and
+ * Healthy, the agent's API requests per phase (its own counter, capstan_kube_requests_total),
+ * heap after GC and RSS, the CPU of a no-op pass, and start-to-Ready with everything live.
+ */
+public final class ScaleBench {
+
+    private static final int APPS = Integer.getInteger("apps", 100);
+    private static final int OBJECTS = Integer.getInteger("objects", 100);
+    private static final int APPS_PER_REPO = 25;
+    private static final int INTERVAL_SECONDS = 5;
+    private static final int PASSES = 10;
+
+    public static void main(String[] args) throws Exception {
+        KubeControlPlane cp = KubeControlPlane.get();
+        KubernetesClient client = cp.newClient();
+        KubeletSimulator.start(cp.newClient());
+        Path tmp = Files.createTempDirectory("capstan-scale");
+        List<GitRemote> remotes = new ArrayList<>();
+        List<GitDaemonServer> daemons = new ArrayList<>();
+        StringBuilder apps = new StringBuilder();
+        String run = Long.toString(System.currentTimeMillis() % 100000, 36);
+        for (int r = 0; r * APPS_PER_REPO < APPS; r++) {
+            GitRemote remote = GitRemote.create(tmp.resolve("repo" + r));
+            Map<String, String> files = new HashMap<>();
+            for (int a = r * APPS_PER_REPO; a < Math.min(APPS, (r + 1) * APPS_PER_REPO); a++) {
+                String ns = "scale-" + run + "-" + a;
+                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+                for (int o = 0; o < OBJECTS; o++) {
+                    files.put("apps/app" + a + "/o" + o + ".yaml", manifest(o));
+                }
+                apps.append("  - name: app").append(a).append("\n    repo: {url: \"%s\", ref: main, path: apps/app".formatted("REPO" + r))
+                        .append(a).append("}\n    destination: {namespace: ").append(ns).append("}\n    sync: {interval: ")
+                        .append(INTERVAL_SECONDS).append("s}\n");
+            }
+            remote.commit("apps", files);
+            GitDaemonServer daemon = new GitDaemonServer(remote.bareDir());
+            remotes.add(remote);
+            daemons.add(daemon);
+        }
+        String appsYaml = apps.toString();
+        for (int r = 0; r < daemons.size(); r++) {
+            appsYaml = appsYaml.replace("\"REPO" + r + "\"", "\"" + daemons.get(r).url() + "\"");
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path config = tmp.resolve("capstan.yaml");
+        Files.writeString(config, "server: {port: " + port + "}\nnamespace: capstan-scale-" + run + "\ncacheDir: " + tmp.resolve("cache")
+                + "\napplications:\n" + appsYaml);
+        HttpJson http = new HttpJson(port);
+        int objects = APPS * OBJECTS;
+        System.out.printf("scale: %d apps x %d objects = %d objects (%d Deployments), %d repositories, interval %ds, agent -Xmx256m%n",
+                APPS, OBJECTS, objects, APPS * (OBJECTS / 25), daemons.size(), INTERVAL_SECONDS);
+
+        // 1. from an empty cluster to all Synced and Healthy
+        long t0 = System.nanoTime();
+        Process agent = startAgent(config, cp, tmp.resolve("agent-1.log"));
+        awaitAll(http, "Synced and Healthy", s -> "Synced".equals(s.get("syncStatus")) && "Healthy".equals(s.get("healthStatus")));
+        System.out.printf("first sync to all Synced and Healthy: %.1f s; API requests %s%n", seconds(t0), requests(http));
+        Map<String, Double> before = metrics(http);
+        memory(agent, http, "after the first sync");
+
+        // 2. no-op passes: requests, CPU, ls-remotes
+        Thread.sleep(PASSES * INTERVAL_SECONDS * 1000L);
+        Map<String, Double> after = metrics(http);
+        System.out.printf("%d no-op passes (%ds interval): API requests %s; CPU per pass %.2f s; ls-remotes per pass %.1f "
+                        + "(%d apps, %d repositories)%n", PASSES, INTERVAL_SECONDS, delta(before, after, "capstan_kube_requests_total"),
+                (after.get("process_cpu_seconds_total") - before.get("process_cpu_seconds_total")) / PASSES,
+                (sum(after, "capstan_git_requests_total", "op=\"ls-remote\"") - sum(before, "capstan_git_requests_total", "op=\"ls-remote\"")) / PASSES,
+                APPS, daemons.size());
+        memory(agent, http, "after " + PASSES + " no-op passes");
+        agent.destroy();
+        agent.waitFor();
+
+        // 3. a restart with everything live
+        long t1 = System.nanoTime();
+        Process again = startAgent(config, cp, tmp.resolve("agent-2.log"));
+        while (!ready(http)) {
+            Thread.sleep(100);
+        }
+        double ready = seconds(t1);
+        awaitAll(http, "resumed", s -> !((List<?>) s.get("history")).isEmpty() && "Synced".equals(s.get("syncStatus")));
+        System.out.printf("restart with %d objects live: Ready in %.1f s, every app resumed (synced once) in %.1f s; API requests %s%n",
+                objects, ready, seconds(t1), requests(http));
+        again.destroy();
+        again.waitFor();
+        daemons.forEach(GitDaemonServer::close);
+        remotes.forEach(GitRemote::close);
+        System.exit(0);
+    }
+
+    private static String manifest(int o) {
+        if (o % 25 == 1) {
+            return "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web" + o + "}\nspec:\n  replicas: 1\n"
+                    + "  selector: {matchLabels: {app: web" + o + "}}\n  template:\n    metadata: {labels: {app: web" + o + "}}\n"
+                    + "    spec:\n      containers:\n      - {name: web, image: \"nginx:1.25\"}\n";
+        }
+        if (o % 10 == 0) {
+            return "apiVersion: v1\nkind: Service\nmetadata: {name: svc" + o + "}\nspec:\n  selector: {app: web" + o + "}\n"
+                    + "  ports: [{port: 80}]\n";
+        }
+        return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm" + o + "}\ndata: {key: value-" + o + ", n: \"" + o + "\"}\n";
+    }
+
+    private static Process startAgent(Path config, KubeControlPlane cp, Path log) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.capstan.Main", "run",
+                "--config", config.toString(), "--kubeconfig", cp.kubeconfig().toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private interface AppCheck {
+        boolean ok(Map<String, Object> status);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void awaitAll(HttpJson http, String what, AppCheck check) throws InterruptedException {
+        long deadline = System.nanoTime() + 20L * 60 * 1_000_000_000;
+        while (System.nanoTime() < deadline) {
+            try {
+                List<Object> all = http.getJsonList("/api/v1/applications");
+                if (all.size() == APPS && all.stream().allMatch(s -> check.ok((Map<String, Object>) s))) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // the agent is starting
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("not all apps " + what + " within 20 minutes");
+    }
+
+    /** capstan_kube_requests_total by verb, as now. */
+    private static Map<String, Long> requests(HttpJson http) {
+        Map<String, Long> byVerb = new TreeMap<>();
+        metrics(http).forEach((k, v) -> {
+            Matcher m = Pattern.compile("capstan_kube_requests_total\\{verb=\"([^\"]+)\"}").matcher(k);
+            if (m.matches() && v > 0) {
+                byVerb.put(m.group(1), v.longValue());
+            }
+        });
+        return byVerb;
+    }
+
+    private static Map<String, Long> delta(Map<String, Double> before, Map<String, Double> after, String family) {
+        Map<String, Long> d = new TreeMap<>();
+        after.forEach((k, v) -> {
+            if (k.startsWith(family + "{")) {
+                long n = (long) (v - before.getOrDefault(k, 0.0));
+                d.put(k.substring(k.indexOf("verb=\"") + 6, k.length() - 2), n);
+            }
+        });
+        return d;
+    }
+
+    private static double sum(Map<String, Double> metrics, String family, String label) {
+        return metrics.entrySet().stream().filter(e -> e.getKey().startsWith(family + "{") && e.getKey().contains(label))
+                .mapToDouble(Map.Entry::getValue).sum();
+    }
+
+    private static void memory(Process agent, HttpJson http, String when) throws Exception {
+        new ProcessBuilder("jcmd", Long.toString(agent.pid()), "GC.run").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        Thread.sleep(500);
+        Map<String, Double> m = metrics(http);
+        double heap = sum(m, "jvm_memory_used_bytes", "area=\"heap\"");
+        System.out.printf("memory %s: heap in use after GC %.0f MiB, RSS %.0f MiB%n", when, heap / (1 << 20),
+                m.get("process_resident_memory_bytes") / (1 << 20));
+    }
+
+    /** Every sample of /metrics, by name and labels. */
+    private static Map<String, Double> metrics(HttpJson http) {
+        Map<String, Double> samples = new HashMap<>();
+        for (String line : http.get("/metrics").body().split("\n")) {
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            try {
+                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            } catch (NumberFormatException e) {
+                // a timestamp or an exemplar: not needed here
+            }
+        }
+        return samples;
+    }
+
+    private static boolean ready(HttpJson http) {
+        try {
+            return http.get("/readyz").statusCode() == 200;
+        } catch (RuntimeException e) {
+            return false; // not listening yet
+        }
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private ScaleBench() {
+    }
+}
