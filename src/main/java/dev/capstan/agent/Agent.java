@@ -58,6 +58,10 @@ public final class Agent implements AutoCloseable {
     private final ApplicationWatcher watcher;
     private final KubernetesClient client;
     private java.util.concurrent.CompletableFuture<?> elector;
+    private dev.capstan.shard.ShardCoordinator shards;
+    /** This replica, in leases, status and sync history: the pod name and a suffix unique to this start. */
+    private final String identity = System.getenv().getOrDefault("HOSTNAME", "capstan").toLowerCase(java.util.Locale.ROOT)
+            .replaceAll("[^a-z0-9-]", "-") + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
     private final StatusServer server;
     private final Renderers renderers;
     /** One ls-remote per repository and interval, whatever the number of apps following it. */
@@ -82,7 +86,7 @@ public final class Agent implements AutoCloseable {
         this.statusWriter = new ApplicationStatusWriter(client);
         ResourceStatus resourceStatus = new ResourceStatus(statusWriter, Clock.systemUTC());
         this.recorder = new StatusRecorder(metrics, new dev.capstan.cluster.EventRecorder(client), resourceStatus, this::follow,
-                Clock.systemUTC());
+                Clock.systemUTC(), identity);
         this.monitor = new HealthMonitor(cache, waiter, recorder);
         this.drift = new DriftDetector(cache, recorder, this::heal, Clock.systemUTC());
         RenderOptions renderOptions = renderOptions(config);
@@ -142,10 +146,29 @@ public final class Agent implements AutoCloseable {
         server.start();
         watcher.start();
         AgentConfig.LeaderElection le = config.leaderElection();
-        if (!le.enabled()) {
+        AgentConfig.Sharding sharding = config.sharding();
+        if (sharding.enabled()) {
+            shards = new dev.capstan.shard.ShardCoordinator(client, config.namespace(), identity, sharding.leaseDuration(),
+                    sharding.renewPeriod(), new dev.capstan.shard.ShardCoordinator.Runner() {
+                        @Override
+                        public java.util.Set<String> apps() {
+                            return apps.keys();
+                        }
+
+                        @Override
+                        public void runOnly(java.util.Set<String> keys) {
+                            apps.runOnly(keys);
+                        }
+
+                        @Override
+                        public void viewed(dev.capstan.shard.ShardCoordinator.View view) {
+                            recorder.owners(app -> view.running().contains(app) ? identity : view.owners().get(app));
+                            metrics.shard(view.members().size(), view.running().size());
+                        }
+                    }).start();
+        } else if (!le.enabled()) {
             startLeading();
         } else {
-            String identity = System.getenv().getOrDefault("HOSTNAME", "capstan") + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
             var election = new io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig(
                     new io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock(config.namespace(), le.leaseName(), identity),
                     le.leaseDuration(), le.renewDeadline(), le.retryPeriod(),
@@ -168,6 +191,7 @@ public final class Agent implements AutoCloseable {
     /** This replica leads (or there is no election): run every application's loop. */
     private void startLeading() {
         apps.lead();
+        recorder.owners(app -> identity);
         LOG.info("leading: syncing {} application(s)", apps.size());
     }
 
@@ -205,9 +229,17 @@ public final class Agent implements AutoCloseable {
         apps.heal(app, ref);
     }
 
-    /** Ready = leading with synced caches: a standby replica gets no traffic, so the status API is the leader's. */
+    /**
+     * Ready = leading with synced caches: a standby replica gets no traffic, so the status API
+     * is the leader's. With sharding every member is ready: each syncs its share.
+     */
     private boolean ready() {
-        return leading() && cache.synced();
+        return (shards != null || leading()) && cache.synced();
+    }
+
+    /** This replica's identity (leases, status, sync history). */
+    public String identity() {
+        return identity;
     }
     /** The sync API token, read at each request so a rotated Secret applies at once. */
     static Optional<String> token(AgentConfig.Server server, Map<String, String> env) {
@@ -241,6 +273,9 @@ public final class Agent implements AutoCloseable {
     public void close() {
         if (elector != null) {
             elector.cancel(true); // releases the lease: a standby takes over without waiting for it to expire
+        }
+        if (shards != null) {
+            shards.close(); // stops this replica's apps, then releases its lease: the others take them at once
         }
         watcher.close();
         resourceApps.close();

@@ -28,6 +28,9 @@ public final class AppStatus implements dev.capstan.http.ApplicationView {
     private ApplicationSpec spec;
     /** {@code namespace/name} of the Application resource it comes from; null for a config-file app. */
     private String resource;
+    private final String replica;
+    /** The replica that owns the app, as this replica sees it (sharding); null: not known. */
+    private String owner;
     private Revision revision;
     private dev.capstan.render.RenderKind render;
     private Revision lastSynced;
@@ -46,7 +49,18 @@ public final class AppStatus implements dev.capstan.http.ApplicationView {
     private List<ObjectHealth> objects = List.of();
 
     public AppStatus(ApplicationSpec spec) {
+        this(spec, null);
+    }
+
+    /** @param replica this agent replica: recorded with each sync */
+    public AppStatus(ApplicationSpec spec, String replica) {
         this.spec = spec;
+        this.replica = replica;
+    }
+
+    /** Which replica owns the app now. */
+    public synchronized void owner(String replicaId) {
+        owner = replicaId;
     }
 
     @Override
@@ -102,7 +116,7 @@ public final class AppStatus implements dev.capstan.http.ApplicationView {
             health(r.health());
         }
         history.addFirst(new SyncRecord(revision, startedAt, r.took(), r.phase(), r.reason(), message,
-                r.changes() == null ? "" : r.changes().summary()));
+                r.changes() == null ? "" : r.changes().summary(), replica));
         while (history.size() > HISTORY) {
             history.removeLast();
         }
@@ -199,6 +213,7 @@ public final class AppStatus implements dev.capstan.http.ApplicationView {
                 "path", spec.repo().path()));
         json.put("destination", Map.of("namespace", spec.destination().namespace()));
         json.put("source", resource == null ? "config" : "Application " + resource);
+        json.put("owner", owner);
         json.put("render", render == null ? null : render.label());
         json.put("revision", StatusJson.revision(revision));
         json.put("lastSyncedRevision", StatusJson.revision(lastSynced));

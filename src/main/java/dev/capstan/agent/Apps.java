@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,8 @@ final class Apps implements AutoCloseable {
     private final Map<String, Running> running = new LinkedHashMap<>();
     private final Map<String, AppRunner> runners = new java.util.concurrent.ConcurrentHashMap<>();
     private boolean leading;
+    /** With sharding, the apps this replica may run; null: all of them. */
+    private Set<String> allowed;
 
     Apps(Factory factory, StatusRecorder recorder, Removal removal) {
         this.factory = factory;
@@ -72,7 +75,7 @@ final class Apps implements AutoCloseable {
             stopOne(old);
         }
         running.put(definition.key(), r);
-        if (leading) {
+        if (leading && (allowed == null || allowed.contains(definition.key()))) {
             startOne(r);
         }
         LOG.info("app={}: {} ({})", definition.key(), old == null ? "added" : "updated",
@@ -111,8 +114,30 @@ final class Apps implements AutoCloseable {
     synchronized void lead() {
         if (!leading) {
             leading = true;
+            allowed = null;
             running.values().forEach(this::startOne);
         }
+    }
+
+    /** Sharding: run exactly these apps here, stopping the others; apps added later start only when allowed. */
+    synchronized void runOnly(Set<String> keys) {
+        leading = true;
+        allowed = Set.copyOf(keys);
+        for (String key : Set.copyOf(runners.keySet())) {
+            if (!keys.contains(key)) {
+                runners.remove(key).close();
+            }
+        }
+        for (String key : keys) {
+            Running r = running.get(key);
+            if (r != null && !runners.containsKey(key)) {
+                startOne(r);
+            }
+        }
+    }
+
+    synchronized Set<String> keys() {
+        return Set.copyOf(running.keySet());
     }
 
     /** Another replica took over: stop syncing at once. */

@@ -83,6 +83,7 @@ final class StatusJson {
             m.put("reason", r.reason() == null ? null : r.reason().name());
             m.put("message", r.message());
             m.put("summary", r.summary());
+            m.put("replica", r.replica());
             list.add(m);
         }
         return list;

@@ -49,6 +49,7 @@ final class StatusRecorder {
     private final Map<String, AppStatus> statuses = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, ApplicationSpec> specs = new java.util.concurrent.ConcurrentHashMap<>();
     private final ResourceStatus resources;
+    private final String replica;
     private final Map<String, Instant> started = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Instant> lastWaitLog = new java.util.concurrent.ConcurrentHashMap<>();
     private final CapstanMetrics metrics;
@@ -56,7 +57,9 @@ final class StatusRecorder {
     private final Followers followers;
     private final Clock clock;
 
-    StatusRecorder(CapstanMetrics metrics, EventRecorder events, ResourceStatus resources, Followers followers, Clock clock) {
+    StatusRecorder(CapstanMetrics metrics, EventRecorder events, ResourceStatus resources, Followers followers, Clock clock,
+                   String replica) {
+        this.replica = replica;
         this.resources = resources;
         this.metrics = metrics;
         this.events = events;
@@ -73,9 +76,16 @@ final class StatusRecorder {
     /** A new app, or an app whose definition changed: its status (and history) carries on. */
     void register(ApplicationSpec spec, dev.capstan.resource.ApplicationRef resource) {
         String from = resource == null ? null : resource.namespace() + "/" + resource.name();
-        statuses.computeIfAbsent(spec.name(), k -> new AppStatus(spec)).respec(spec, from);
+        statuses.computeIfAbsent(spec.name(), k -> new AppStatus(spec, replica)).respec(spec, from);
         specs.put(spec.name(), spec);
         resources.register(spec.name(), resource);
+    }
+
+    /** Who owns each app now (sharding: one replica per app; else the leader). */
+    void owners(java.util.function.Function<String, String> ownerOf) {
+        for (AppStatus s : statuses()) {
+            s.owner(ownerOf.apply(s.name()));
+        }
     }
 
     /** The app is gone: no status, no metrics series. */

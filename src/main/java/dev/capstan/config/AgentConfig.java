@@ -13,7 +13,16 @@ import java.util.List;
  */
 public record AgentConfig(Server server, String namespace, Path cacheDir, Render render, Apply apply,
                           LeaderElection leaderElection, List<ApplicationSpec> applications,
-                          List<String> applicationNamespaces, Tenancy tenancy) {
+                          List<String> applicationNamespaces, Tenancy tenancy, Sharding sharding) {
+
+    /**
+     * Several replicas, each syncing a share of the applications: every replica holds a
+     * membership Lease renewed every {@code renewPeriod}, and apps are assigned by rendezvous
+     * hashing over the live members; a replica that stops or stalls loses its apps to the
+     * others within {@code leaseDuration}.
+     */
+    public record Sharding(boolean enabled, java.time.Duration leaseDuration, java.time.Duration renewPeriod) {
+    }
 
     /** Every namespace, for {@link #applicationNamespaces()}. */
     public static final String ALL_NAMESPACES = "*";

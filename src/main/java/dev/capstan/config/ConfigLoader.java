@@ -62,7 +62,7 @@ public final class ConfigLoader {
         List<String> problems = new ArrayList<>();
         ConfigNode top = new ConfigNode(file, docs.get(0), "", root, problems);
         top.allowOnly("server", "namespace", "cacheDir", "render", "apply", "leaderElection", "applications",
-                "applicationNamespaces", "tenancy");
+                "applicationNamespaces", "tenancy", "sharding");
         String namespace = namespace(top, "namespace", "capstan");
         AgentConfig config = new AgentConfig(
                 server(top.child("server")),
@@ -73,7 +73,11 @@ public final class ConfigLoader {
                 leaderElection(top.child("leaderElection")),
                 applications(top),
                 applicationNamespaces(top, namespace),
-                tenancy(top.child("tenancy")));
+                tenancy(top.child("tenancy")),
+                sharding(top.child("sharding")));
+        if (config.sharding().enabled() && config.leaderElection().enabled()) {
+            top.problem("sharding", "enable sharding or leaderElection, not both: with sharding every replica syncs its share");
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -139,6 +143,16 @@ public final class ConfigLoader {
             }
         }
         return List.copyOf(namespaces);
+    }
+
+    private static AgentConfig.Sharding sharding(ConfigNode n) {
+        n.allowOnly("enabled", "leaseDuration", "renewPeriod");
+        Duration lease = n.duration("leaseDuration", Duration.ofSeconds(15), Duration.ofSeconds(3));
+        Duration renew = n.duration("renewPeriod", Duration.ofSeconds(5), Duration.ofMillis(200));
+        if (renew.multipliedBy(2).compareTo(lease) > 0) {
+            n.problem("renewPeriod", "must be at most half of leaseDuration, so a live replica never looks lapsed");
+        }
+        return new AgentConfig.Sharding(n.bool("enabled", false), lease, renew);
     }
 
     private static AgentConfig.Tenancy tenancy(ConfigNode n) {

@@ -62,6 +62,12 @@ public final class CapstanMetrics implements AutoCloseable {
         }
     }
 
+    /** Sharding: the live members this replica sees, and how many apps it runs. */
+    public void shard(int members, int running) {
+        gauge("capstan_shard_members", "Live agent replicas sharing the applications", Tags.empty()).set(members);
+        gauge("capstan_shard_apps", "Applications this replica runs", Tags.empty()).set(running);
+    }
+
     /** Stops the GC listener (several agents come and go in one test JVM). */
     @Override
     public void close() {

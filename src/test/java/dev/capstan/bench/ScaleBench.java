@@ -120,7 +120,7 @@ public final class ScaleBench {
                     + "    spec:\n      containers:\n      - {name: web, image: \"nginx:1.25\"}\n";
         }
         if (o % 10 == 0) {
-            return "apiVersion: v1\nkind: Service\nmetadata: {name: svc" + o + "}\nspec:\n  selector: {app: web" + o + "}\n"
+            return "apiVersion: v1\nkind: Service\nmetadata: {name: svc" + o + "}\nspec:\n  clusterIP: None\n  selector: {app: web" + o + "}\n"
                     + "  ports: [{port: 80}]\n";
         }
         return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm" + o + "}\ndata: {key: value-" + o + ", n: \"" + o + "\"}\n";

@@ -146,7 +146,7 @@ class ConfigLoaderTest {
                     sync: {interval: soon, prune: maybe}
                 """));
         assertEquals(List.of(
-                "c.yaml:1: serverr: unknown key; known keys here: applicationNamespaces, applications, apply, cacheDir, leaderElection, namespace, render, server, tenancy",
+                "c.yaml:1: serverr: unknown key; known keys here: applicationNamespaces, applications, apply, cacheDir, leaderElection, namespace, render, server, sharding, tenancy",
                 "c.yaml:4: applications[0].repo.url: required",
                 "c.yaml:5: applications[0].sync.interval: \"soon\" is not a duration; write e.g. 30s, 5m, 1h30m or 500ms",
                 "c.yaml:5: applications[0].sync.prune: must be true or false, not \"maybe\""), e.problems());
