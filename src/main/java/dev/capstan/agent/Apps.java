@@ -36,16 +36,24 @@ final class Apps implements AutoCloseable {
         void removed(String key);
     }
 
+    /** Told before an app's loop starts here. */
+    interface Start {
+        void starting(String key);
+    }
+
     private final Factory factory;
     private final StatusRecorder recorder;
     private final Removal removal;
+    private final Start start;
     private final Map<String, Running> running = new LinkedHashMap<>();
     private final Map<String, AppRunner> runners = new java.util.concurrent.ConcurrentHashMap<>();
     private boolean leading;
     /** With sharding, the apps this replica may run; null: all of them. */
     private Set<String> allowed;
 
-    Apps(Factory factory, StatusRecorder recorder, Removal removal) {
+    /** @param start told before an app's loop starts on this replica (what another replica wrote is read afresh) */
+    Apps(Factory factory, StatusRecorder recorder, Removal removal, Start start) {
+        this.start = start;
         this.factory = factory;
         this.recorder = recorder;
         this.removal = removal;
@@ -153,6 +161,11 @@ final class Apps implements AutoCloseable {
         return leading;
     }
 
+    /** Whether this replica runs the app's loop now. */
+    boolean runs(String key) {
+        return runners.containsKey(key);
+    }
+
     void trigger(String key) {
         AppRunner r = runners.get(key);
         if (r != null) {
@@ -168,6 +181,7 @@ final class Apps implements AutoCloseable {
     }
 
     private void startOne(Running r) {
+        start.starting(r.definition().key());
         AppRunner runner = new AppRunner(r.reconciler(), recorder, r.definition().spec().sync().interval());
         runners.put(r.definition().key(), runner);
         runner.start();

@@ -28,6 +28,15 @@ public final class InventoryStore {
         return "capstan-inventory-" + app.replace('_', '.');
     }
 
+    /**
+     * Drops what this agent remembers of the app's inventory, so the next read asks the API:
+     * another replica may have written it meanwhile (sharding moved the app, or leadership
+     * changed hands).
+     */
+    public void forget(String app) {
+        known.remove(app);
+    }
+
     /** Forgets the app's inventory: its objects are pruned or released, and nothing of it is left to prune. */
     public void delete(String app) {
         client.configMaps().inNamespace(namespace).withName(name(app)).delete();

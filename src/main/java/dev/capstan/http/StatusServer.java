@@ -30,6 +30,16 @@ public final class StatusServer implements AutoCloseable {
      */
     public StatusServer(String host, int port, Supplier<List<? extends ApplicationView>> statuses, BooleanSupplier ready,
                         CapstanMetrics metrics, Supplier<Optional<String>> token, Consumer<String> sync, Webhooks webhooks) {
+        this(host, port, statuses, ready, metrics, token, Optional.empty(), sync, webhooks);
+    }
+
+    /**
+     * @param peerToken also accepted by the sync API: the token this replica publishes in its
+     *        shard Lease, with which the other replicas forward a sync of an app this one owns
+     */
+    public StatusServer(String host, int port, Supplier<List<? extends ApplicationView>> statuses, BooleanSupplier ready,
+                        CapstanMetrics metrics, Supplier<Optional<String>> token, Optional<String> peerToken, Consumer<String> sync,
+                        Webhooks webhooks) {
         Views views = new Views(statuses);
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson3(JsonMapper.builder().build(), false));
@@ -52,7 +62,7 @@ public final class StatusServer implements AutoCloseable {
                 ctx.json(s.toJson());
             });
             cfg.routes.post("/api/v1/applications/{name}/sync", ctx -> {
-                if (!authorized(ctx, token.get())) {
+                if (!authorized(ctx, token.get()) && !authorized(ctx, peerToken)) {
                     ctx.header("WWW-Authenticate", "Bearer").status(401).json(Map.of("error", "missing or wrong bearer token"));
                     return;
                 }

@@ -42,6 +42,12 @@ public final class ShardCoordinator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardCoordinator.class);
     static final String LABEL = "capstan.dev/shard";
     static final String CLAIMS = "capstan.dev/claims";
+    static final String ADDRESS = "capstan.dev/address";
+    static final String PEER_TOKEN = "capstan.dev/peer-token";
+
+    /** How to reach a member's HTTP API, to forward a sync of an app it owns. */
+    public record Peer(String address, String token) {
+    }
 
     /** The agent's apps as the coordinator steers them. */
     public interface Runner {
@@ -56,10 +62,10 @@ public final class ShardCoordinator implements AutoCloseable {
     }
 
     /** What this replica sees: the live members and who owns each app. */
-    public record View(String self, Set<String> members, Map<String, String> owners, Set<String> running) {
+    public record View(String self, Set<String> members, Map<String, String> owners, Set<String> running, Map<String, Peer> peers) {
     }
 
-    private record Observed(String resourceVersion, long atNanos, long durationNanos, Set<String> claims) {
+    private record Observed(String resourceVersion, long atNanos, long durationNanos, Set<String> claims, Peer peer) {
     }
 
     private final KubernetesClient client;
@@ -68,6 +74,7 @@ public final class ShardCoordinator implements AutoCloseable {
     private final Duration leaseDuration;
     private final Duration renewPeriod;
     private final Runner runner;
+    private final Peer self;
     private final Map<String, Observed> seen = new HashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "shard-coordinator");
@@ -79,15 +86,17 @@ public final class ShardCoordinator implements AutoCloseable {
     private long lastRenewNanos = System.nanoTime();
     private volatile View view;
 
+    /** @param self where this replica's API is, and the token that lets peers forward syncs to it */
     public ShardCoordinator(KubernetesClient client, String namespace, String identity, Duration leaseDuration,
-                            Duration renewPeriod, Runner runner) {
+                            Duration renewPeriod, Peer self, Runner runner) {
+        this.self = self;
         this.client = client;
         this.namespace = namespace;
         this.identity = identity;
         this.leaseDuration = leaseDuration;
         this.renewPeriod = renewPeriod;
         this.runner = runner;
-        this.view = new View(identity, Set.of(identity), Map.of(), Set.of());
+        this.view = new View(identity, Set.of(identity), Map.of(), Set.of(), Map.of());
     }
 
     public ShardCoordinator start() {
@@ -115,6 +124,7 @@ public final class ShardCoordinator implements AutoCloseable {
         long now = System.nanoTime();
         Set<String> members = new TreeSet<>(List.of(identity));
         Set<String> othersClaims = new HashSet<>();
+        Map<String, Peer> peers = new HashMap<>();
         Set<String> present = new HashSet<>();
         for (Lease l : leases) {
             String holder = l.getSpec() == null ? null : l.getSpec().getHolderIdentity();
@@ -126,6 +136,7 @@ public final class ShardCoordinator implements AutoCloseable {
             if (now - o.atNanos() < o.durationNanos()) {
                 members.add(holder);
                 othersClaims.addAll(o.claims());
+                peers.put(holder, o.peer());
             }
         }
         seen.keySet().retainAll(present); // a released lease is gone: its apps are free at once
@@ -153,7 +164,7 @@ public final class ShardCoordinator implements AutoCloseable {
         start.removeAll(othersClaims);
         start.addAll(keep);
         apply(start);
-        view = new View(identity, Set.copyOf(members), Map.copyOf(owners), Set.copyOf(running));
+        view = new View(identity, Set.copyOf(members), Map.copyOf(owners), Set.copyOf(running), Map.copyOf(peers));
         runner.viewed(view);
     }
 
@@ -163,8 +174,10 @@ public final class ShardCoordinator implements AutoCloseable {
         Integer seconds = l.getSpec().getLeaseDurationSeconds();
         long duration = TimeUnit.SECONDS.toNanos(seconds == null ? leaseDuration.toSeconds() : seconds);
         Set<String> claims = claims(l);
+        Map<String, String> a = l.getMetadata().getAnnotations() == null ? Map.of() : l.getMetadata().getAnnotations();
+        Peer peer = new Peer(a.getOrDefault(ADDRESS, ""), a.getOrDefault(PEER_TOKEN, ""));
         Observed o = before != null && before.resourceVersion().equals(rv)
-                ? new Observed(rv, before.atNanos(), duration, claims) : new Observed(rv, now, duration, claims);
+                ? new Observed(rv, before.atNanos(), duration, claims, peer) : new Observed(rv, now, duration, claims, peer);
         seen.put(holder, o);
         return o;
     }
@@ -192,7 +205,8 @@ public final class ShardCoordinator implements AutoCloseable {
     /** Writes this member's lease: renewed now, with its claims. */
     private boolean renew(Set<String> claims) {
         Lease lease = new LeaseBuilder().withNewMetadata().withName(leaseName()).withNamespace(namespace)
-                .addToLabels(LABEL, "member").addToAnnotations(CLAIMS, String.join(",", claims)).endMetadata()
+                .addToLabels(LABEL, "member").addToAnnotations(CLAIMS, String.join(",", claims))
+                .addToAnnotations(ADDRESS, self.address()).addToAnnotations(PEER_TOKEN, self.token()).endMetadata()
                 .withNewSpec().withHolderIdentity(identity).withLeaseDurationSeconds((int) leaseDuration.toSeconds())
                 .withRenewTime(ZonedDateTime.now()).endSpec().build();
         try {

@@ -135,6 +135,47 @@ class ShardingEndToEndTest {
         }
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void aSyncAskedOfAReplicaThatDoesNotOwnTheAppIsForwardedToItsOwner(KubernetesClient client, TestNamespace ns,
+                                                                       KubeControlPlane cp) throws Exception {
+        String agentNs = "capstan-" + ns.name().substring(2);
+        Map<Integer, Process> replicas = new TreeMap<>();
+        Map<Integer, HttpJson> http = new TreeMap<>();
+        try (GitRemote remote = GitRemote.create(tmp.resolve("origin"));
+             GitDaemonServer daemon = new GitDaemonServer(remote.bareDir())) {
+            Map<String, String> files = new HashMap<>();
+            StringBuilder apps = new StringBuilder();
+            for (int i = 0; i < 6; i++) {
+                files.put("apps/app" + i + "/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app" + i + "}\n");
+                apps.append("  - name: app").append(i).append("\n    repo: {url: \"").append(daemon.url())
+                        .append("\", ref: main, path: apps/app").append(i).append("}\n    destination: {namespace: ").append(ns.name())
+                        .append("}\n    sync: {interval: 1h}\n");
+            }
+            remote.commit("apps", files);
+            for (int r = 1; r <= 2; r++) {
+                start(r, agentNs, apps.toString(), cp, replicas, http);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> owners(http).size() == 6);
+            Map<String, Integer> owners = owners(http);
+            for (Map.Entry<String, Integer> e : owners.entrySet()) {
+                int owner = e.getValue();
+                int other = owner == 1 ? 2 : 1;
+                String path = "/api/v1/applications/" + e.getKey();
+                int before = ((List<Object>) http.get(owner).getJson(path).get("history")).size();
+                assertEquals(202, http.get(other).post(path + "/sync", AgentHarness.TOKEN).statusCode());
+                await().atMost(Duration.ofSeconds(20)).until(() ->
+                        ((List<Object>) http.get(owner).getJson(path).get("history")).size() > before);
+            }
+        } finally {
+            replicas.values().forEach(Process::destroyForcibly);
+            for (Process p : replicas.values()) {
+                p.waitFor();
+            }
+            client.namespaces().withName(agentNs).delete();
+        }
+    }
+
     private void start(int r, String agentNs, String apps, KubeControlPlane cp, Map<Integer, Process> replicas,
                        Map<Integer, HttpJson> http) throws Exception {
         int port;
@@ -142,13 +183,14 @@ class ShardingEndToEndTest {
             port = s.getLocalPort();
         }
         Path config = tmp.resolve("replica" + r + ".yaml");
-        Files.writeString(config, "server: {port: " + port + "}\nnamespace: " + agentNs + "\ncacheDir: " + tmp.resolve("cache" + r)
+        Files.writeString(config, "server: {port: " + port + ", tokenEnv: SYNC_TOKEN}\nnamespace: " + agentNs + "\ncacheDir: " + tmp.resolve("cache" + r)
                 + "\nsharding: {enabled: true, leaseDuration: " + LEASE_SECONDS + "s, renewPeriod: 1s}\napplications:\n" + apps);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx192m", "-cp", System.getProperty("java.class.path"), "dev.capstan.Main",
                 "run", "--config", config.toString(), "--kubeconfig", cp.kubeconfig().toString())
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("replica" + r + ".log").toFile());
         pb.environment().put("HOSTNAME", "replica-" + r);
+        pb.environment().put("SYNC_TOKEN", AgentHarness.TOKEN);
         replicas.put(r, pb.start());
         HttpJson client = new HttpJson(port);
         await().atMost(Duration.ofSeconds(60)).until(() -> {
