@@ -66,30 +66,51 @@ public final class LiveCache implements AutoCloseable {
         }
         synchronized (this) {
             if (!informers.containsKey(key)) {
-                SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(ctx.get())
-                        .inAnyNamespace()
-                        .withLabel(Ownership.MANAGED_BY_LABEL, Ownership.MANAGED_BY)
-                        .inform(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
-                            @Override
-                            public void onAdd(GenericKubernetesResource r) {
-                                publish(apiVersion, kind, r, false);
-                            }
-
-                            @Override
-                            public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource r) {
-                                publish(apiVersion, kind, r, false);
-                            }
-
-                            @Override
-                            public void onDelete(GenericKubernetesResource r, boolean unknownFinalState) {
-                                publish(apiVersion, kind, r, true);
-                            }
-                        }, 0);
+                SharedIndexInformer<GenericKubernetesResource> informer = lean(client.genericKubernetesResources(ctx.get())
+                        .inAnyNamespace().withLabel(Ownership.MANAGED_BY_LABEL, Ownership.MANAGED_BY), apiVersion, kind);
                 informers.put(key, informer);
                 LOG.debug("watching {}", key);
             }
         }
         return true;
+    }
+
+    /**
+     * An informer whose store keeps objects without managedFields ({@link LeanStore}),
+     * telling the listeners of every change; returns once the initial list is in the store.
+     */
+    private SharedIndexInformer<GenericKubernetesResource> lean(
+            io.fabric8.kubernetes.client.dsl.Informable<GenericKubernetesResource> op, String apiVersion, String kind) {
+        SharedIndexInformer<GenericKubernetesResource> informer = op.runnableInformer(0);
+        informer.itemStore(new LeanStore());
+        informer.addEventHandler(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
+            @Override
+            public void onAdd(GenericKubernetesResource r) {
+                publish(apiVersion, kind, r, false);
+            }
+
+            @Override
+            public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource r) {
+                publish(apiVersion, kind, r, false);
+            }
+
+            @Override
+            public void onDelete(GenericKubernetesResource r, boolean unknownFinalState) {
+                publish(apiVersion, kind, r, true);
+            }
+        });
+        try {
+            informer.start().toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            informer.close();
+            throw new io.fabric8.kubernetes.client.KubernetesClientException("interrupted while listing " + kind);
+        } catch (java.util.concurrent.ExecutionException e) {
+            informer.close();
+            throw e.getCause() instanceof io.fabric8.kubernetes.client.KubernetesClientException k ? k
+                    : new io.fabric8.kubernetes.client.KubernetesClientException("cannot list " + kind + ": " + e.getCause(), e.getCause());
+        }
+        return informer;
     }
 
     /** Kind from the informer, not the object: items of a LIST response carry no kind. */
@@ -142,25 +163,9 @@ public final class LiveCache implements AutoCloseable {
 
     private Optional<SharedIndexInformer<GenericKubernetesResource>> informPods(String namespace) {
         try {
-            SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources("v1", "Pod")
-                    .inNamespace(namespace)
-                    .inform(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
-                        @Override
-                        public void onAdd(GenericKubernetesResource r) {
-                            publish("v1", "Pod", r, false);
-                        }
-
-                        @Override
-                        public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource r) {
-                            publish("v1", "Pod", r, false);
-                        }
-
-                        @Override
-                        public void onDelete(GenericKubernetesResource r, boolean unknownFinalState) {
-                            publish("v1", "Pod", r, true);
-                        }
-                    }, 0);
-            // inform() returns after the initial list: the store is complete from here on
+            SharedIndexInformer<GenericKubernetesResource> informer = lean(client.genericKubernetesResources("v1", "Pod")
+                    .inNamespace(namespace), "v1", "Pod");
+            // lean() returns after the initial list: the store is complete from here on
             LOG.debug("watching pods in {}", namespace);
             return Optional.of(informer);
         } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {

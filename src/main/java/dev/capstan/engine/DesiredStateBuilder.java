@@ -30,6 +30,11 @@ public final class DesiredStateBuilder implements EnginePorts.Render {
     private final Renderers renderers;
     private final String offlineKubeVersion;
     private final Supplier<? extends ServedApis> discovery;
+    /** Each app's last result: a resync of the same commit against the same discovery is the same desired state. */
+    private final java.util.Map<String, Memo> last = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Memo(String sha, String path, RenderRequest request, ServedApis served, DesiredState state) {
+    }
 
     /**
      * @param offlineKubeVersion the version Helm is told when no cluster says its own (render.kubeVersion)
@@ -68,9 +73,24 @@ public final class DesiredStateBuilder implements EnginePorts.Render {
         return PlainRenderer.validate(renderers.render(tree, path, request), options(d).withDefaultNamespace(request.namespace()));
     }
 
+    /**
+     * The desired state of {@code app} at the snapshot's commit. A no-op resync (same commit,
+     * same settings, discovery unchanged) gets the previous result back: rendering, validation
+     * and preparing the objects are skipped, which is most of an idle pass's CPU.
+     */
     @Override
     public DesiredState render(ApplicationSpec app, RevisionTree snapshot) throws RenderException {
-        return desired(snapshot, app.repo().path(), request(app.name(), app.destination().namespace(), app.helm()));
+        RenderRequest request = request(app.name(), app.destination().namespace(), app.helm());
+        ServedApis served = served();
+        String sha = snapshot.revision().sha();
+        Memo m = last.get(app.name());
+        if (m != null && m.served() == served && m.sha().equals(sha) && m.path().equals(app.repo().path())
+                && m.request().equals(request)) {
+            return m.state();
+        }
+        DesiredState state = desired(snapshot, app.repo().path(), request);
+        last.put(app.name(), new Memo(sha, app.repo().path(), request, served, state));
+        return state;
     }
 
     /** @throws IllegalArgumentException for a bad {@code capstan.dev/depends-on} (unreadable, or a cycle) */

@@ -73,7 +73,8 @@ public final class ScaleBench {
                 + "\napplications:\n" + appsYaml);
         HttpJson http = new HttpJson(port);
         int objects = APPS * OBJECTS;
-        System.out.printf("scale: %d apps x %d objects = %d objects (%d Deployments), %d repositories, interval %ds, agent -Xmx256m%n",
+        System.out.printf("scale: %d apps x %d objects = %d objects (%d Deployments), %d repositories, interval %ds, "
+                        + "agent -Xmx256m -XX:+UseSerialGC -Xss512k, MALLOC_ARENA_MAX=2%n",
                 APPS, OBJECTS, objects, APPS * (OBJECTS / 25), daemons.size(), INTERVAL_SECONDS);
 
         // 1. from an empty cluster to all Synced and Healthy
@@ -84,7 +85,9 @@ public final class ScaleBench {
         Map<String, Double> before = metrics(http);
         memory(agent, http, "after the first sync");
 
-        // 2. no-op passes: requests, CPU, ls-remotes
+        // 2. no-op passes: requests, CPU, ls-remotes (after as many passes again to let the JIT settle)
+        Thread.sleep(PASSES * INTERVAL_SECONDS * 1000L);
+        before = metrics(http);
         Thread.sleep(PASSES * INTERVAL_SECONDS * 1000L);
         Map<String, Double> after = metrics(http);
         System.out.printf("%d no-op passes (%ds interval): API requests %s; CPU per pass %.2f s; ls-remotes per pass %.1f "
@@ -93,6 +96,10 @@ public final class ScaleBench {
                 (sum(after, "capstan_git_requests_total", "op=\"ls-remote\"") - sum(before, "capstan_git_requests_total", "op=\"ls-remote\"")) / PASSES,
                 APPS, daemons.size());
         memory(agent, http, "after " + PASSES + " no-op passes");
+        Path histogram = tmp.resolve("heap-histogram.txt");
+        new ProcessBuilder("jcmd", Long.toString(agent.pid()), "GC.class_histogram").redirectErrorStream(true)
+                .redirectOutput(histogram.toFile()).start().waitFor();
+        System.out.println("heap by class: " + histogram);
         agent.destroy();
         agent.waitFor();
 
@@ -128,9 +135,17 @@ public final class ScaleBench {
 
     private static Process startAgent(Path config, KubeControlPlane cp, Path log) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.capstan.Main", "run",
-                "--config", config.toString(), "--kubeconfig", cp.kubeconfig().toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // the JVM flags of deploy/deployment.yaml (a container under 1792 MiB gets the serial collector by itself)
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-Xss512k"));
+        String extra = System.getProperty("agent.jvm", "").replace("LOG", log.getFileName().toString());
+        if (!extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+"))); // e.g. -Dagent.jvm=-XX:StartFlightRecording=filename=/tmp/LOG.jfr
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.capstan.Main", "run",
+                "--config", config.toString(), "--kubeconfig", cp.kubeconfig().toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("MALLOC_ARENA_MAX", "2"); // as deploy/deployment.yaml sets it: glibc's per-thread arenas otherwise bloat RSS
+        return pb.start();
     }
 
     private interface AppCheck {
