@@ -3,8 +3,6 @@ package dev.capstan.agent;
 import dev.capstan.engine.Reconciler;
 import dev.capstan.engine.SyncOutcome;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +21,8 @@ final class AppRunner implements AutoCloseable {
     private final Reconciler reconciler;
     private final StatusRecorder recorder;
     private final Duration interval;
-    private final BlockingQueue<Boolean> triggers = new ArrayBlockingQueue<>(1);
+    /** When the oldest pending sync request came ({@link System#nanoTime()}), 0 when none: requests merge. */
+    private final java.util.concurrent.atomic.AtomicLong askedAt = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.Set<dev.capstan.plan.ObjectRef> heals = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
     private final Thread thread;
@@ -45,7 +44,8 @@ final class AppRunner implements AutoCloseable {
 
     /** Asks for a reconcile now; a trigger while one is already pending is merged into it. */
     void trigger() {
-        triggers.offer(Boolean.TRUE);
+        long now = System.nanoTime();
+        askedAt.compareAndSet(0, now == 0 ? 1 : now);
         wake.release();
     }
 
@@ -56,11 +56,11 @@ final class AppRunner implements AutoCloseable {
     }
 
     private void loop() {
-        boolean manual = false;
+        long asked = 0;
         while (running) {
             try {
                 heals.clear(); // a full reconcile re-applies whatever drifted
-                SyncOutcome outcome = reconciler.reconcile(manual);
+                SyncOutcome outcome = reconciler.reconcile(asked != 0, asked);
                 recorder.finished(name, outcome);
                 failures = outcome.succeeded() ? 0 : failures + 1;
             } catch (RuntimeException e) {
@@ -68,7 +68,7 @@ final class AppRunner implements AutoCloseable {
                 LOG.error("app={}: reconcile crashed: {}", name, e.toString());
             }
             try {
-                manual = waitForNext();
+                asked = waitForNext();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -76,12 +76,13 @@ final class AppRunner implements AutoCloseable {
         }
     }
 
-    /** Serves self-heal requests until the next reconcile is due; returns whether it was asked for manually. */
-    private boolean waitForNext() throws InterruptedException {
+    /** Serves self-heal requests until the next reconcile is due; returns when it was asked for, 0 when it is just due. */
+    private long waitForNext() throws InterruptedException {
         long due = System.nanoTime() + nextDelay().toNanos();
         while (true) {
-            if (triggers.poll() != null) {
-                return true;
+            long asked = askedAt.getAndSet(0);
+            if (asked != 0) {
+                return asked;
             }
             if (!heals.isEmpty()) {
                 java.util.Set<dev.capstan.plan.ObjectRef> batch = new java.util.HashSet<>(heals);
@@ -95,7 +96,7 @@ final class AppRunner implements AutoCloseable {
             }
             long left = due - System.nanoTime();
             if (left <= 0) {
-                return false;
+                return 0;
             }
             wake.tryAcquire(left, TimeUnit.NANOSECONDS);
         }

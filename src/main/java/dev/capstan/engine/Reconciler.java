@@ -83,11 +83,19 @@ public final class Reconciler {
      * @param manual asked for through the API: retries even a revision that was rolled back
      */
     public SyncOutcome reconcile(boolean manual) {
+        return reconcile(manual, manual ? System.nanoTime() : 0);
+    }
+
+    /**
+     * @param askedAtNanos when the sync was asked for ({@link System#nanoTime()}: a push, a manual sync), else 0;
+     *        Git is asked after that moment, and the apps one push triggers share that one request
+     */
+    public SyncOutcome reconcile(boolean manual, long askedAtNanos) {
         listener.started(clock.instant());
         // fetch: one ls-remote; a fetch only when the commit is new
         RevisionTree snapshot;
         try {
-            snapshot = source.sync(manual); // a manual sync or a push asks Git now; a scheduled one may share a recent answer
+            snapshot = source.sync(askedAtNanos); // a push asks Git after it; a scheduled sync may share a recent answer
         } catch (GitSourceException e) {
             return new SyncOutcome.FetchFailed(e.getMessage());
         }

@@ -96,13 +96,16 @@ public final class GitSource implements RevisionSource, AutoCloseable {
     /** Resolves the ref, fetches if it points at a commit not yet here, and returns its files. */
     @Override
     public synchronized Snapshot sync() throws GitSourceException {
-        return sync(false);
+        return sync(0);
     }
 
-    /** @param fresh ask the server now rather than take another app's recent answer (a manual sync, a webhook) */
+    /**
+     * @param notBeforeNanos when a sync was asked for ({@link System#nanoTime()}; a manual sync, a push webhook):
+     *        the ref is resolved by an ls-remote sent after it; 0 for a scheduled sync, which may share a recent answer
+     */
     @Override
-    public synchronized Snapshot sync(boolean fresh) throws GitSourceException {
-        RemoteRef resolved = resolveRemote(fresh);
+    public synchronized Snapshot sync(long notBeforeNanos) throws GitSourceException {
+        RemoteRef resolved = resolveRemote(notBeforeNanos);
         if (last != null && last.revision().sha().equals(resolved.sha())) {
             return last;
         }
@@ -138,14 +141,14 @@ public final class GitSource implements RevisionSource, AutoCloseable {
      * cannot move.
      */
     public synchronized Revision resolve() throws GitSourceException {
-        return new Revision(ref, resolveRemote(true).sha(), "", null);
+        return new Revision(ref, resolveRemote(System.nanoTime()).sha(), "", null);
     }
 
-    private RemoteRef resolveRemote(boolean fresh) throws GitSourceException {
+    private RemoteRef resolveRemote(long notBeforeNanos) throws GitSourceException {
         if (FULL_SHA.matcher(ref).matches()) {
             return new RemoteRef(ref, ref);
         }
-        Collection<Ref> refs = shared.refs(url + "|" + credentials.identity(), refsMaxAge, fresh, this::lsRemote);
+        Collection<Ref> refs = shared.refs(url + "|" + credentials.identity(), refsMaxAge, notBeforeNanos, this::lsRemote);
         for (String candidate : candidates(ref)) {
             for (Ref r : refs) {
                 if (r.getName().equals(candidate)) {

@@ -6,8 +6,11 @@ public interface RevisionSource {
     /** The files at the ref's current commit (one ls-remote; a fetch only for a new commit). */
     RevisionTree sync() throws GitSourceException;
 
-    /** @param fresh ask the server now, not take a recent answer shared with other apps (a manual sync, a webhook) */
-    default RevisionTree sync(boolean fresh) throws GitSourceException {
+    /**
+     * @param notBeforeNanos when the sync was asked for ({@link System#nanoTime()}), for a manual sync or a push:
+     *        the ref must be resolved after that moment; 0 for a scheduled sync, which may share a recent answer
+     */
+    default RevisionTree sync(long notBeforeNanos) throws GitSourceException {
         return sync();
     }
 

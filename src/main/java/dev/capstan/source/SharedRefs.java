@@ -25,25 +25,31 @@ public final class SharedRefs {
 
     static final Duration FAILURE_MAX_AGE = Duration.ofSeconds(4);
 
-    private record Answer(Collection<Ref> refs, GitSourceException failure, long atNanos) {
+    /** @param startedNanos when its request was sent: it saw every push made before then */
+    private record Answer(Collection<Ref> refs, GitSourceException failure, long startedNanos, long atNanos) {
     }
 
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     /**
-     * @param maxAge an answer younger than this is reused
-     * @param fresh ask the server whatever the age (a manual sync, a push webhook); the answer is shared from then on
+     * @param maxAge a scheduled sync reuses an answer younger than this
+     * @param notBeforeNanos when a sync was asked for (a manual sync, a push webhook; {@link System#nanoTime()}), else 0:
+     *        then only an answer whose request was sent after that moment will do, so every app a push
+     *        triggers shares the one request sent after it
      */
-    Collection<Ref> refs(String key, Duration maxAge, boolean fresh, Request request) throws GitSourceException {
+    Collection<Ref> refs(String key, Duration maxAge, long notBeforeNanos, Request request) throws GitSourceException {
         synchronized (locks.computeIfAbsent(key, k -> new Object())) {
             Answer a = answers.get(key);
             Duration keep = a != null && a.failure() != null && FAILURE_MAX_AGE.compareTo(maxAge) < 0 ? FAILURE_MAX_AGE : maxAge;
-            if (fresh || a == null || System.nanoTime() - a.atNanos() >= keep.toNanos()) {
+            boolean usable = a != null && (notBeforeNanos != 0 ? a.startedNanos() - notBeforeNanos >= 0
+                    : System.nanoTime() - a.atNanos() < keep.toNanos());
+            if (!usable) {
+                long started = System.nanoTime();
                 try {
-                    a = new Answer(request.lsRemote(), null, System.nanoTime());
+                    a = new Answer(request.lsRemote(), null, started, System.nanoTime());
                 } catch (GitSourceException e) {
-                    a = new Answer(null, e, System.nanoTime());
+                    a = new Answer(null, e, started, System.nanoTime());
                 }
                 answers.put(key, a);
             }

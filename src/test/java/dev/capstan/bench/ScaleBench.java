@@ -37,6 +37,11 @@ public final class ScaleBench {
         KubeControlPlane cp = KubeControlPlane.get();
         KubernetesClient client = cp.newClient();
         KubeletSimulator.start(cp.newClient());
+        try (var in = Files.newInputStream(Path.of("deploy/crd-application.yaml"))) { // installed, as deploy/ installs it
+            var crd = client.getKubernetesSerialization().unmarshal(in,
+                    io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
+            client.apiextensions().v1().customResourceDefinitions().resource(crd).fieldManager("bench").forceConflicts().serverSideApply();
+        }
         Path tmp = Files.createTempDirectory("capstan-scale");
         List<GitRemote> remotes = new ArrayList<>();
         List<GitDaemonServer> daemons = new ArrayList<>();

@@ -39,7 +39,7 @@ class SharedRefsTest {
 
             String second = remote.commit("two", Map.of("a/cm.yaml", "x: 2\n"));
             assertEquals(1, sources.stream().mapToLong(GitSource::lsRemoteCount).sum());
-            assertEquals(second, sources.get(0).sync(true).revision().sha(), "a push or a manual sync asks Git now");
+            assertEquals(second, sources.get(0).sync(System.nanoTime()).revision().sha(), "a push or a manual sync asks Git now");
             assertEquals(second, sources.get(3).sync().revision().sha(), "and the others see the new commit from its answer");
             assertEquals(2, sources.stream().mapToLong(GitSource::lsRemoteCount).sum());
 
@@ -62,19 +62,23 @@ class SharedRefsTest {
             asked.incrementAndGet();
             return refs;
         };
-        assertSame(refs, shared.refs("k", Duration.ofHours(1), false, ok));
-        shared.refs("k", Duration.ofHours(1), false, ok);
+        assertSame(refs, shared.refs("k", Duration.ofHours(1), 0, ok));
+        shared.refs("k", Duration.ofHours(1), 0, ok);
         assertEquals(1, asked.get());
-        shared.refs("k", Duration.ZERO, false, ok);
+        shared.refs("k", Duration.ZERO, 0, ok);
         assertEquals(2, asked.get(), "older than maxAge: asked again");
+        long push = System.nanoTime();
+        shared.refs("k", Duration.ofHours(1), push, ok);
+        shared.refs("k", Duration.ofHours(1), push, ok);
+        assertEquals(3, asked.get(), "the apps one push triggers share the one request sent after it");
 
         SharedRefs.Request down = () -> {
             asked.incrementAndGet();
             throw new GitSourceException("connection refused");
         };
-        assertThrows(GitSourceException.class, () -> shared.refs("down", Duration.ofHours(1), false, down));
-        assertThrows(GitSourceException.class, () -> shared.refs("down", Duration.ofHours(1), false, down));
-        assertEquals(3, asked.get(), "a failure is shared with the apps asking right after");
+        assertThrows(GitSourceException.class, () -> shared.refs("down", Duration.ofHours(1), 0, down));
+        assertThrows(GitSourceException.class, () -> shared.refs("down", Duration.ofHours(1), 0, down));
+        assertEquals(4, asked.get(), "a failure is shared with the apps asking right after");
         assertEquals(Duration.ofSeconds(4), SharedRefs.FAILURE_MAX_AGE, "and kept only seconds, not for the hour");
     }
 }
