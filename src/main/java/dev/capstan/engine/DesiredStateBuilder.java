@@ -33,7 +33,19 @@ public final class DesiredStateBuilder implements EnginePorts.Render {
     /** Each app's last result: a resync of the same commit against the same discovery is the same desired state. */
     private final java.util.Map<String, Memo> last = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private record Memo(String sha, String path, RenderRequest request, ServedApis served, DesiredState state) {
+    private record Memo(String sha, java.util.Optional<String> treeId, String path, RenderRequest request, ServedApis served,
+                        DesiredState state) {
+
+        /**
+         * Same settings and discovery, and either the same commit, or (plain manifests, which
+         * read nothing outside their path) the same tree at the path: a push elsewhere in a
+         * monorepo does not re-render this app.
+         */
+        boolean answers(String sha, java.util.Optional<String> tree, String path, RenderRequest request, ServedApis served) {
+            boolean sameFiles = sha.equals(this.sha)
+                    || (state.renderer() == dev.capstan.render.RenderKind.PLAIN && tree.isPresent() && tree.equals(treeId));
+            return sameFiles && served == this.served && path.equals(this.path) && request.equals(this.request);
+        }
     }
 
     /**
@@ -76,20 +88,21 @@ public final class DesiredStateBuilder implements EnginePorts.Render {
     /**
      * The desired state of {@code app} at the snapshot's commit. A no-op resync (same commit,
      * same settings, discovery unchanged) gets the previous result back: rendering, validation
-     * and preparing the objects are skipped, which is most of an idle pass's CPU.
+     * and preparing the objects are skipped, which is most of an idle pass's CPU. So does a new
+     * commit that left a plain app's path untouched ({@link Memo#answers}).
      */
     @Override
     public DesiredState render(ApplicationSpec app, RevisionTree snapshot) throws RenderException {
         RenderRequest request = request(app.name(), app.destination().namespace(), app.helm());
         ServedApis served = served();
         String sha = snapshot.revision().sha();
+        java.util.Optional<String> tree = snapshot.treeId(app.repo().path());
         Memo m = last.get(app.name());
-        if (m != null && m.served() == served && m.sha().equals(sha) && m.path().equals(app.repo().path())
-                && m.request().equals(request)) {
+        if (m != null && m.answers(sha, tree, app.repo().path(), request, served)) {
             return m.state();
         }
         DesiredState state = desired(snapshot, app.repo().path(), request);
-        last.put(app.name(), new Memo(sha, app.repo().path(), request, served, state));
+        last.put(app.name(), new Memo(sha, tree, app.repo().path(), request, served, state));
         return state;
     }
 

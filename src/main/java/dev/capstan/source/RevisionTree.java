@@ -6,4 +6,12 @@ import dev.capstan.render.FileTree;
 public interface RevisionTree extends FileTree {
 
     Revision revision();
+
+    /**
+     * The id of the tree at {@code path} (Git's hash of everything below it), when the
+     * tree knows one: equal ids mean identical files, whatever else the commit changed.
+     */
+    default java.util.Optional<String> treeId(String path) {
+        return java.util.Optional.empty();
+    }
 }

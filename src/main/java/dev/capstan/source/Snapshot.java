@@ -74,6 +74,18 @@ public final class Snapshot implements RevisionTree {
     }
 
     @Override
+    public Optional<String> treeId(String path) {
+        if (path.isEmpty()) {
+            return Optional.of(tree.name());
+        }
+        try (ObjectReader reader = repo.newObjectReader(); TreeWalk walk = TreeWalk.forPath(reader, path, tree)) {
+            return walk != null && walk.getFileMode(0) == FileMode.TREE ? Optional.of(walk.getObjectId(0).name()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
     public byte[] read(String path) throws IOException {
         try (ObjectReader reader = repo.newObjectReader(); TreeWalk walk = TreeWalk.forPath(reader, path, tree)) {
             if (walk == null) {
