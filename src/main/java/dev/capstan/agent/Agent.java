@@ -70,6 +70,8 @@ public final class Agent implements AutoCloseable {
     private final Renderers renderers;
     /** One ls-remote per repository and interval, whatever the number of apps following it. */
     private final dev.capstan.source.SharedRefs sharedRefs = new dev.capstan.source.SharedRefs();
+    /** One object store per repository, whatever the number of apps following it. */
+    private final dev.capstan.source.SharedStores sharedStores = new dev.capstan.source.SharedStores();
 
     public Agent(AgentConfig config, KubernetesClient client, Map<String, String> env) throws GitSourceException {
         this(config, client, env, null);
@@ -125,10 +127,10 @@ public final class Agent implements AutoCloseable {
     private Apps.Running build(AppDefinition definition, TenantPorts tenants) throws GitSourceException {
         String key = definition.key();
         ApplicationSpec spec = definition.spec();
-        // one store per app: apps sharing a repository fetch on their own threads, and JGit's ref locks would make them fail each other
+        // apps following the same repository share its ls-remote answers and its object store (one fetch per push)
         GitSource source = new GitSource(spec.repo().url(), spec.repo().ref(), definition.credentials(),
                 config.cacheDir().resolve(key), 60, (op, ok, nanos) -> metrics.gitRequest(key, op, ok, nanos),
-                sharedRefs, spec.sync().interval().multipliedBy(9).dividedBy(10));
+                sharedRefs, spec.sync().interval().multipliedBy(9).dividedBy(10), sharedStores, config.cacheDir().resolve("repos"));
         return new Apps.Running(definition, source, new Reconciler(spec, source, tenants.ports(definition.user()),
                 recorder.listenerFor(key, drift), Clock.systemUTC()));
     }

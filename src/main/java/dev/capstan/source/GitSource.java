@@ -4,7 +4,6 @@ import dev.capstan.config.Secrets;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -49,6 +48,8 @@ public final class GitSource implements RevisionSource, AutoCloseable {
     private final GitRequestListener listener;
     private final int timeoutSeconds;
     private final Repository repo;
+    private final SharedStores stores;
+    private final SharedStores.Store store;
     private final SshdSessionFactory ssh;
     private final SharedRefs shared;
     private final java.time.Duration refsMaxAge;
@@ -61,15 +62,19 @@ public final class GitSource implements RevisionSource, AutoCloseable {
      */
     public GitSource(String url, String ref, GitCredentials credentials, Path cacheDir, int timeoutSeconds,
                      GitRequestListener listener) throws GitSourceException {
-        this(url, ref, credentials, cacheDir, timeoutSeconds, listener, new SharedRefs(), java.time.Duration.ZERO);
+        this(url, ref, credentials, cacheDir, timeoutSeconds, listener, new SharedRefs(), java.time.Duration.ZERO,
+                new SharedStores(), cacheDir);
     }
 
     /**
+     * @param cacheDir this app's own directory (the SSH client's home)
      * @param shared the agent's ls-remote answers, shared by the apps that follow the same repository
      * @param refsMaxAge how old a shared answer may be for a scheduled sync (about the app's interval)
+     * @param stores the agent's object stores, one per repository and credentials, under {@code storeRoot}
      */
     public GitSource(String url, String ref, GitCredentials credentials, Path cacheDir, int timeoutSeconds,
-                     GitRequestListener listener, SharedRefs shared, java.time.Duration refsMaxAge) throws GitSourceException {
+                     GitRequestListener listener, SharedRefs shared, java.time.Duration refsMaxAge, SharedStores stores,
+                     Path storeRoot) throws GitSourceException {
         this.shared = shared;
         this.refsMaxAge = refsMaxAge;
         this.url = url;
@@ -78,14 +83,12 @@ public final class GitSource implements RevisionSource, AutoCloseable {
         this.listener = listener;
         this.timeoutSeconds = timeoutSeconds;
         validateUrl(url);
-        Path dir = cacheDir.resolve(hash(url) + ".git");
         this.ssh = url.startsWith("ssh://") || url.matches("^[^/:@]+@[^/:]+:.*") ? sshFactory(credentials, cacheDir) : null;
-        try {
-            Files.createDirectories(cacheDir);
-            this.repo = Git.init().setBare(true).setDirectory(dir.toFile()).call().getRepository();
-        } catch (IOException | GitAPIException e) {
-            throw new GitSourceException("cannot create the Git cache at " + dir + ": " + e.getMessage(), e);
-        }
+        // keyed by the credentials too: a pinned SHA is served from the store without asking the server,
+        // so an app must never find objects that only another app's credentials could fetch
+        this.stores = stores;
+        this.store = stores.acquire(storeRoot.resolve(hash(url + "|" + credentials.identity()) + ".git"));
+        this.repo = store.repo();
     }
 
     /** The repository URL with any user name or password removed, fit for logs and status. */
@@ -110,9 +113,7 @@ public final class GitSource implements RevisionSource, AutoCloseable {
             return last;
         }
         ObjectId id = ObjectId.fromString(resolved.sha());
-        if (!hasCommit(id)) {
-            fetch(resolved);
-        }
+        fetchUnlessPresent(id, resolved);
         last = snapshotOf(id);
         return last;
     }
@@ -207,10 +208,20 @@ public final class GitSource implements RevisionSource, AutoCloseable {
             throw new GitSourceException("\"" + sha + "\" is not a full commit SHA");
         }
         ObjectId id = ObjectId.fromString(sha);
-        if (!hasCommit(id)) {
-            fetch(new RemoteRef(sha, sha));
-        }
+        fetchUnlessPresent(id, new RemoteRef(sha, sha));
         return snapshotOf(id);
+    }
+
+    /** Another app of the same store may have fetched the commit already (the same push): then no fetch at all. */
+    private void fetchUnlessPresent(ObjectId id, RemoteRef target) throws GitSourceException {
+        if (hasCommit(id)) {
+            return;
+        }
+        synchronized (store.fetchLock()) {
+            if (!hasCommit(id)) {
+                fetch(target);
+            }
+        }
     }
 
     private void fetch(RemoteRef target) throws GitSourceException {
@@ -347,7 +358,7 @@ public final class GitSource implements RevisionSource, AutoCloseable {
 
     @Override
     public void close() {
-        repo.close();
+        stores.release(store);
         if (ssh != null) {
             ssh.close();
         }

@@ -16,7 +16,7 @@ import org.eclipse.jgit.lib.Ref;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One ls-remote per repository and interval, whatever the number of apps following it. */
+/** One ls-remote per repository and interval, and one object store, whatever the number of apps following it. */
 class SharedRefsTest {
 
     @TempDir
@@ -27,28 +27,34 @@ class SharedRefsTest {
         try (GitRemote remote = GitRemote.create(tmp.resolve("origin"))) {
             remote.commit("one", Map.of("a/cm.yaml", "x: 1\n", "b/cm.yaml", "x: 1\n"));
             SharedRefs shared = new SharedRefs();
+            SharedStores stores = new SharedStores();
             List<GitSource> sources = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 sources.add(new GitSource(remote.fileUrl(), "main", GitCredentials.none(), tmp.resolve("cache" + i), 30,
-                        (op, ok, nanos) -> { }, shared, Duration.ofMinutes(1)));
+                        (op, ok, nanos) -> { }, shared, Duration.ofMinutes(1), stores, tmp.resolve("repos")));
             }
             for (GitSource s : sources) {
                 s.sync();
             }
             assertEquals(1, sources.stream().mapToLong(GitSource::lsRemoteCount).sum(), "five apps, one ls-remote");
+            assertEquals(1, sources.stream().mapToLong(GitSource::fetchCount).sum(), "and one fetch into their one store");
 
             String second = remote.commit("two", Map.of("a/cm.yaml", "x: 2\n"));
             assertEquals(1, sources.stream().mapToLong(GitSource::lsRemoteCount).sum());
             assertEquals(second, sources.get(0).sync(System.nanoTime()).revision().sha(), "a push or a manual sync asks Git now");
             assertEquals(second, sources.get(3).sync().revision().sha(), "and the others see the new commit from its answer");
             assertEquals(2, sources.stream().mapToLong(GitSource::lsRemoteCount).sum());
+            assertEquals(2, sources.stream().mapToLong(GitSource::fetchCount).sum(), "a push is fetched once for all");
+            sources.get(0).close();
+            assertEquals(second, sources.get(1).sync().revision().sha(), "the store stays open while an app uses it");
 
             // different credentials never share an answer
             GitSource other = new GitSource(remote.fileUrl(), "main", GitCredentials.of("u", null, "TOKEN", Map.of("TOKEN", "t")),
-                    tmp.resolve("cache-other"), 30, (op, ok, nanos) -> { }, shared, Duration.ofMinutes(1));
+                    tmp.resolve("cache-other"), 30, (op, ok, nanos) -> { }, shared, Duration.ofMinutes(1), stores, tmp.resolve("repos"));
             other.sync();
             assertEquals(1, other.lsRemoteCount());
-            sources.forEach(GitSource::close);
+            assertEquals(1, other.fetchCount(), "nor a store: a pinned SHA must not be served from another's fetch");
+            sources.subList(1, sources.size()).forEach(GitSource::close);
             other.close();
         }
     }
