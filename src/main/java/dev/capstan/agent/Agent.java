@@ -59,10 +59,8 @@ public final class Agent implements AutoCloseable {
     private final KubernetesClient client;
     private java.util.concurrent.CompletableFuture<?> elector;
     private volatile dev.capstan.shard.ShardCoordinator shards;
-    /** With sharding, the token peers use to forward a sync of an app this replica owns (published in its Lease). */
-    private final String peerToken = java.util.UUID.randomUUID().toString() + java.util.UUID.randomUUID();
-    private final java.net.http.HttpClient peers = java.net.http.HttpClient.newBuilder()
-            .connectTimeout(java.time.Duration.ofSeconds(2)).build();
+    /** With sharding: syncs of apps other replicas own go to them; this replica's address and token go in its Lease. */
+    private final PeerForwarder peers = new PeerForwarder();
     /** This replica, in leases, status and sync history: the pod name and a suffix unique to this start. */
     private final String identity = System.getenv().getOrDefault("HOSTNAME", "capstan").toLowerCase(java.util.Locale.ROOT)
             .replaceAll("[^a-z0-9-]", "-") + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
@@ -117,7 +115,7 @@ public final class Agent implements AutoCloseable {
         this.watcher = new ApplicationWatcher(client, config.applicationNamespaces(), config.namespace(), config.tenancy(),
                 resourceApps);
         this.server = new StatusServer("0.0.0.0", config.server().port(), recorder::statuses, this::ready, metrics,
-                () -> token(config.server(), env), config.sharding().enabled() ? Optional.of(peerToken) : Optional.empty(),
+                () -> token(config.server(), env), config.sharding().enabled() ? Optional.of(peers.token()) : Optional.empty(),
                 this::trigger,
                 new dev.capstan.http.Webhooks(apps::specs, () -> secret(config.server().webhookSecretFile(),
                         config.server().webhookSecretEnv(), env)));
@@ -156,7 +154,7 @@ public final class Agent implements AutoCloseable {
         AgentConfig.Sharding sharding = config.sharding();
         if (sharding.enabled()) {
             shards = new dev.capstan.shard.ShardCoordinator(client, config.namespace(), identity, sharding.leaseDuration(),
-                    sharding.renewPeriod(), new dev.capstan.shard.ShardCoordinator.Peer(ownAddress(), peerToken),
+                    sharding.renewPeriod(), new dev.capstan.shard.ShardCoordinator.Peer(PeerForwarder.address(server.port()), peers.token()),
                     new dev.capstan.shard.ShardCoordinator.Runner() {
                         @Override
                         public java.util.Set<String> apps() {
@@ -232,43 +230,10 @@ public final class Agent implements AutoCloseable {
     public void trigger(String app) {
         dev.capstan.shard.ShardCoordinator coordinator = shards;
         if (coordinator != null && !apps.runs(app)) {
-            forward(app, coordinator.view());
+            peers.forward(app, coordinator.view());
             return;
         }
         apps.trigger(app);
-    }
-
-    /** A sync asked of this replica for an app another one owns: passed on to the owner's API. */
-    private void forward(String app, dev.capstan.shard.ShardCoordinator.View view) {
-        String owner = view.owners().get(app);
-        dev.capstan.shard.ShardCoordinator.Peer peer = owner == null ? null : view.peers().get(owner);
-        if (peer == null || peer.address().isEmpty()) {
-            LOG.info("app={}: sync asked, but no live replica owns it yet; its next sync comes with its owner", app);
-            return;
-        }
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(peer.address() + "/api/v1/applications/"
-                        + java.net.URLEncoder.encode(app, java.nio.charset.StandardCharsets.UTF_8) + "/sync"))
-                .timeout(java.time.Duration.ofSeconds(5)).header("Authorization", "Bearer " + peer.token())
-                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build();
-        peers.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
-            if (e != null || r.statusCode() != 202) {
-                LOG.warn("app={}: cannot forward the sync to its owner {} at {}: {}", app, owner, peer.address(),
-                        e != null ? e.toString() : "HTTP " + r.statusCode());
-            }
-        });
-    }
-
-    /** Where the other replicas reach this one: the pod IP (POD_IP, from the downward API) or this host's address. */
-    private String ownAddress() {
-        String ip = System.getenv("POD_IP");
-        if (ip == null || ip.isBlank()) {
-            try {
-                ip = java.net.InetAddress.getLocalHost().getHostAddress();
-            } catch (java.net.UnknownHostException e) {
-                ip = "127.0.0.1";
-            }
-        }
-        return "http://" + (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + server.port();
     }
 
     private void heal(String app, dev.capstan.plan.ObjectRef ref) {

@@ -76,6 +76,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void shardingKnowsNoAgentEngineOrHttp() {
+        noClasses().that().resideInAPackage("dev.capstan.shard..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.capstan.agent..", "dev.capstan.engine..",
+                        "dev.capstan.http..")
+                .because("who runs which app is decided apart from how an app is run")
+                .check(MAIN);
+    }
+
+    @Test
     void oneWriterOfApplicationStatus() {
         noClasses().that().doNotHaveSimpleName("ResourceStatus")
                 .should().callMethod(dev.capstan.resource.ApplicationStatusWriter.class, "write",
