@@ -96,13 +96,15 @@ public final class Agent implements AutoCloseable {
         RenderOptions renderOptions = renderOptions(config);
         this.renderers = Tools.renderers(renderOptions, config.render().tools(), env);
         metrics.renderCache(renderers.cache());
+        DesiredStateBuilder desired = new DesiredStateBuilder(renderOptions, renderers, config.render().kubeVersion() + ".0",
+                discovery::current);
         TenantPorts tenants = new TenantPorts(client, discovery, new ApplyOptions("capstan", config.apply().forceConflicts(),
-                java.time.Duration.ofSeconds(60), config.apply().parallelism()),
-                new DesiredStateBuilder(renderOptions, renderers, config.render().kubeVersion() + ".0", discovery::current),
+                java.time.Duration.ofSeconds(60), config.apply().parallelism()), desired,
                 cache, waiter, new InventoryStore(client, config.namespace()));
         this.apps = new Apps(definition -> build(definition, tenants), recorder, key -> {
             monitor.untrack(key);
             drift.untrack(key);
+            desired.forget(key);
         }, key -> tenants.inventory().forget(key));
         for (ApplicationSpec app : config.applications()) {
             ApplicationSpec.Auth a = app.repo().auth();

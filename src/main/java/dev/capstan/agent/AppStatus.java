@@ -68,6 +68,10 @@ public final class AppStatus implements dev.capstan.http.ApplicationView {
         return spec.name();
     }
 
+    public synchronized ApplicationSpec spec() {
+        return spec;
+    }
+
     /** The app's definition changed (an edited Application): same history, new settings. */
     public synchronized void respec(ApplicationSpec newSpec, String fromResource) {
         spec = newSpec;
@@ -205,8 +209,11 @@ public final class AppStatus implements dev.capstan.http.ApplicationView {
         return history.size();
     }
 
-    @Override
-    public synchronized Map<String, Object> toJson() {
+    /**
+     * The status without its per-object lists (changes, objects, drift, history): what an
+     * Application's {@code .status} is made of, cheap enough to build at every health or drift event.
+     */
+    public synchronized Map<String, Object> summary() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("name", spec.name());
         json.put("repo", Map.of("url", dev.capstan.config.Secrets.redactUrls(spec.repo().url()), "ref", spec.repo().ref(),
@@ -223,12 +230,18 @@ public final class AppStatus implements dev.capstan.http.ApplicationView {
         json.put("reason", reason == null ? null : reason.name());
         json.put("message", message);
         json.put("resources", Map.of("inSync", inSync(), "outOfSync", outOfSync(), "missing", missing()));
-        json.put("changes", StatusJson.changes(changes));
-        json.put("objects", StatusJson.objects(objects));
-        json.put("drift", StatusJson.drift(drift.values()));
         json.put("lastDriftAt", lastDriftAt == null ? null : lastDriftAt.toString());
         json.put("lastSyncStartedAt", startedAt == null ? null : startedAt.toString());
         json.put("lastSyncDurationSeconds", lastDuration == null ? null : lastDuration.toMillis() / 1000.0);
+        return json;
+    }
+
+    @Override
+    public synchronized Map<String, Object> toJson() {
+        Map<String, Object> json = summary();
+        json.put("changes", StatusJson.changes(changes));
+        json.put("objects", StatusJson.objects(objects));
+        json.put("drift", StatusJson.drift(drift.values()));
         json.put("history", StatusJson.history(history));
         return json;
     }

@@ -92,7 +92,7 @@ final class ResourceStatus {
         if (ref == null) {
             return;
         }
-        writer.write(ref, ApplicationConditions.status(status.toJson(), ref.generation(), observed.getOrDefault(app, 0L),
+        writer.write(ref, ApplicationConditions.status(status.summary(), ref.generation(), observed.getOrDefault(app, 0L),
                 conditions(writer.lastWritten(ref)), now()));
     }
 

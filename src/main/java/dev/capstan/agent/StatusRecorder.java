@@ -47,7 +47,6 @@ final class StatusRecorder {
     }
 
     private final Map<String, AppStatus> statuses = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
-    private final Map<String, ApplicationSpec> specs = new java.util.concurrent.ConcurrentHashMap<>();
     private final ResourceStatus resources;
     private final String replica;
     private final Map<String, Instant> started = new java.util.concurrent.ConcurrentHashMap<>();
@@ -77,7 +76,6 @@ final class StatusRecorder {
     void register(ApplicationSpec spec, dev.capstan.resource.ApplicationRef resource) {
         String from = resource == null ? null : resource.namespace() + "/" + resource.name();
         statuses.computeIfAbsent(spec.name(), k -> new AppStatus(spec, replica)).respec(spec, from);
-        specs.put(spec.name(), spec);
         resources.register(spec.name(), resource);
     }
 
@@ -91,7 +89,6 @@ final class StatusRecorder {
     /** The app is gone: no status, no metrics series. */
     void remove(String app) {
         statuses.remove(app);
-        specs.remove(app);
         started.remove(app);
         lastWaitLog.remove(app);
         resources.remove(app);
@@ -174,7 +171,7 @@ final class StatusRecorder {
         SyncResult result = result(status, outcome, plan, took);
         plan.ifPresent(p -> {
             // before the status leaves Syncing: a drift check must never compare against the previous desired state
-            followers.follow(specs.get(app), Reconciler.healthTargets(p), dev.capstan.plan.Hooks.without(p.ownDesired()));
+            followers.follow(status.spec(), Reconciler.healthTargets(p), dev.capstan.plan.Hooks.without(p.ownDesired()));
             status.clearDrift();
         });
         status.finished(result);

@@ -26,13 +26,18 @@ public final class EventRecorder {
     }
 
     public void record(String apiVersion, ObjectRef ref, String type, String reason, String message) {
+        record(apiVersion, ref, null, type, reason, message);
+    }
+
+    /** @param uid the object's uid, when known: {@code kubectl describe} matches Events by it */
+    public void record(String apiVersion, ObjectRef ref, String uid, String type, String reason, String message) {
         String ns = ref.namespace().isEmpty() ? "default" : ref.namespace();
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         try {
             client.v1().events().inNamespace(ns).resource(new EventBuilder()
                     .withNewMetadata().withGenerateName(ref.name() + ".").withNamespace(ns).endMetadata()
                     .withNewInvolvedObject().withApiVersion(apiVersion).withKind(ref.kind()).withName(ref.name())
-                    .withNamespace(ref.namespace().isEmpty() ? null : ref.namespace()).endInvolvedObject()
+                    .withNamespace(ref.namespace().isEmpty() ? null : ref.namespace()).withUid(uid).endInvolvedObject()
                     .withType(type).withReason(reason).withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
                     .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
                     .withNewSource().withComponent("capstan").endSource()

@@ -79,6 +79,11 @@ public final class DesiredStateBuilder implements EnginePorts.Render {
         return new RenderRequest(app, namespace, helm, version);
     }
 
+    /** The app is gone: its last desired state is not kept. */
+    public void forget(String app) {
+        last.remove(app);
+    }
+
     /** Rendered and validated manifests, as files and lines (what {@code capstan render} prints). */
     public ManifestSet manifests(FileTree tree, String path, RenderRequest request) throws RenderException {
         ServedApis d = served();

@@ -26,16 +26,9 @@ public final class StatusServer implements AutoCloseable {
      * @param statuses every application's status now (apps come and go with Application resources)
      * @param ready whether caches are synced and config loaded
      * @param token the sync API's bearer token (empty: sync API refuses every request)
-     * @param sync triggers a reconcile of the named app
-     */
-    public StatusServer(String host, int port, Supplier<List<? extends ApplicationView>> statuses, BooleanSupplier ready,
-                        CapstanMetrics metrics, Supplier<Optional<String>> token, Consumer<String> sync, Webhooks webhooks) {
-        this(host, port, statuses, ready, metrics, token, Optional.empty(), sync, webhooks);
-    }
-
-    /**
      * @param peerToken also accepted by the sync API: the token this replica publishes in its
      *        shard Lease, with which the other replicas forward a sync of an app this one owns
+     * @param sync triggers a reconcile of the named app
      */
     public StatusServer(String host, int port, Supplier<List<? extends ApplicationView>> statuses, BooleanSupplier ready,
                         CapstanMetrics metrics, Supplier<Optional<String>> token, Optional<String> peerToken, Consumer<String> sync,

@@ -38,9 +38,6 @@ public final class Webhooks {
         this.secret = secret;
     }
 
-    public Webhooks(List<ApplicationSpec> apps, Supplier<Optional<String>> secret) {
-        this(() -> apps, secret);
-    }
 
     /** @param headers lower-case header names */
     public Outcome handle(String provider, Map<String, String> headers, byte[] body) {

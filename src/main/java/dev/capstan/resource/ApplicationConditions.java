@@ -20,7 +20,7 @@ public final class ApplicationConditions {
     }
 
     /**
-     * @param app the app's status JSON ({@code GET /api/v1/applications/{name}})
+     * @param app the app's status JSON ({@code GET /api/v1/applications/{name}}; the scalar fields suffice)
      * @param generation the resource's current {@code metadata.generation}
      * @param observed the generation the last finished sync ran with (0: none yet)
      * @param previous the conditions written before, whose transition times are kept while their status holds

@@ -1,13 +1,10 @@
 package dev.capstan.resource;
 
 import dev.capstan.config.ApplicationResource;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +25,7 @@ public final class ApplicationStatusWriter implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final KubernetesClient client;
+    private final dev.capstan.cluster.EventRecorder events;
     private final Map<String, Map<String, Object>> pending = new ConcurrentHashMap<>();
     private final Map<String, ApplicationRef> refs = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Object>> written = new ConcurrentHashMap<>();
@@ -39,6 +37,7 @@ public final class ApplicationStatusWriter implements AutoCloseable {
 
     public ApplicationStatusWriter(KubernetesClient client) {
         this.client = client;
+        this.events = new dev.capstan.cluster.EventRecorder(client);
     }
 
     /** The status last written for the resource (its conditions keep their transition times). */
@@ -89,22 +88,9 @@ public final class ApplicationStatusWriter implements AutoCloseable {
 
     /** An Event on the Application ({@code kubectl describe application NAME} shows it). */
     public void event(ApplicationRef ref, String type, String reason, String message) {
-        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        worker.execute(() -> {
-            try {
-                client.v1().events().inNamespace(ref.namespace()).resource(new EventBuilder()
-                        .withNewMetadata().withGenerateName(ref.name() + ".").withNamespace(ref.namespace()).endMetadata()
-                        .withNewInvolvedObject().withApiVersion(ApplicationResource.API_VERSION).withKind(ApplicationResource.KIND)
-                        .withName(ref.name()).withNamespace(ref.namespace()).withUid(ref.uid()).endInvolvedObject()
-                        .withType(type).withReason(reason)
-                        .withMessage(message.length() > 1000 ? message.substring(0, 997) + "..." : message)
-                        .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                        .withNewSource().withComponent("capstan").endSource()
-                        .build()).create();
-            } catch (KubernetesClientException e) {
-                LOG.warn("cannot record event {} on {}: {}", reason, ref, e.getMessage());
-            }
-        });
+        dev.capstan.plan.ObjectRef object = new dev.capstan.plan.ObjectRef(ApplicationResource.GROUP, ApplicationResource.KIND,
+                ref.namespace(), ref.name());
+        worker.execute(() -> events.record(ApplicationResource.API_VERSION, object, ref.uid(), type, reason, message));
     }
 
     private static String key(ApplicationRef ref) {

@@ -47,7 +47,6 @@ public final class ApplicationWatcher implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-    private volatile boolean started;
 
     public ApplicationWatcher(KubernetesClient client, List<String> namespaces, String agentNamespace,
                               dev.capstan.config.AgentConfig.Tenancy tenancy, Listener listener) {
@@ -99,7 +98,6 @@ public final class ApplicationWatcher implements AutoCloseable {
 
     private void startWhenServed() {
         if (served()) {
-            started = true;
             informers.forEach(SharedIndexInformer::start);
             waiting.shutdown();
             return;
@@ -120,10 +118,6 @@ public final class ApplicationWatcher implements AutoCloseable {
         }
     }
 
-    /** Whether Applications are served and every informer has listed once. */
-    public boolean synced() {
-        return started && informers.stream().allMatch(SharedIndexInformer::hasSynced);
-    }
 
     private static boolean matters(GenericKubernetesResource before, GenericKubernetesResource now) {
         var a = before.getMetadata();

@@ -173,19 +173,14 @@ public final class ShardCoordinator implements AutoCloseable {
         String rv = l.getMetadata().getResourceVersion();
         Integer seconds = l.getSpec().getLeaseDurationSeconds();
         long duration = TimeUnit.SECONDS.toNanos(seconds == null ? leaseDuration.toSeconds() : seconds);
-        Set<String> claims = claims(l);
         Map<String, String> a = l.getMetadata().getAnnotations() == null ? Map.of() : l.getMetadata().getAnnotations();
+        String text = a.getOrDefault(CLAIMS, "");
+        Set<String> claims = text.isEmpty() ? Set.of() : new HashSet<>(Arrays.asList(text.split(",")));
         Peer peer = new Peer(a.getOrDefault(ADDRESS, ""), a.getOrDefault(PEER_TOKEN, ""));
         Observed o = before != null && before.resourceVersion().equals(rv)
                 ? new Observed(rv, before.atNanos(), duration, claims, peer) : new Observed(rv, now, duration, claims, peer);
         seen.put(holder, o);
         return o;
-    }
-
-    private static Set<String> claims(Lease l) {
-        Map<String, String> a = l.getMetadata().getAnnotations();
-        String text = a == null ? null : a.get(CLAIMS);
-        return text == null || text.isEmpty() ? Set.of() : new HashSet<>(Arrays.asList(text.split(",")));
     }
 
     private void apply(Set<String> apps) {

@@ -27,7 +27,7 @@ class WebhooksTest {
                 new ApplicationSpec.Sync(Duration.ofMinutes(3), false, false, Duration.ofMinutes(5), false, false, List.of()));
     }
 
-    private final Webhooks hooks = new Webhooks(List.of(
+    private final Webhooks hooks = new Webhooks(() -> List.of(
             app("shop", "https://github.com/acme/apps.git", "main"),
             app("shop-staging", "git@github.com:acme/apps.git", "staging"),
             app("blog", "https://gitlab.example.com/acme/blog", "HEAD")), () -> Optional.of(SECRET));
@@ -58,7 +58,7 @@ class WebhooksTest {
         Webhooks.Outcome all = hooks.handle("generic", Map.of("authorization", "Bearer " + SECRET), new byte[0]);
         assertEquals(List.of("shop", "shop-staging", "blog"), all.apps());
         assertEquals(404, hooks.handle("bitbucket", Map.of("authorization", "Bearer " + SECRET), new byte[0]).status());
-        Webhooks none = new Webhooks(List.of(), Optional::empty);
+        Webhooks none = new Webhooks(List::of, Optional::empty);
         assertTrue(none.handle("generic", Map.of("authorization", "Bearer x"), new byte[0]).error().contains("no webhook secret"));
     }
 
