@@ -99,7 +99,7 @@ public final class Agent implements AutoCloseable {
         DesiredStateBuilder desired = new DesiredStateBuilder(renderOptions, renderers, config.render().kubeVersion() + ".0",
                 discovery::current);
         TenantPorts tenants = new TenantPorts(client, discovery, new ApplyOptions("capstan", config.apply().forceConflicts(),
-                java.time.Duration.ofSeconds(60), config.apply().parallelism()), desired,
+                java.time.Duration.ofSeconds(60), config.apply().parallelism(), config.apply().skipProvenDryRuns()), desired,
                 cache, waiter, new InventoryStore(client, config.namespace()));
         this.apps = new Apps(definition -> build(definition, tenants), recorder, key -> {
             monitor.untrack(key);

@@ -40,24 +40,23 @@ public final class Applier {
     private final DiscoveryCache discovery;
     private final ApplyOptions options;
 
-    private final java.util.concurrent.ExecutorService pool;
+    private final ApplyPool pool;
+    private final ProvenCreates provenCreates;
 
     public Applier(KubernetesClient client, DiscoveryCache discovery, ApplyOptions options) {
         this.client = client;
         this.discovery = discovery;
         this.options = options;
-        this.pool = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, options.parallelism()), r -> {
-            Thread t = new Thread(r, "capstan-apply");
-            t.setDaemon(true);
-            return t;
-        });
+        this.provenCreates = new ProvenCreates(client, discovery);
+        this.pool = new ApplyPool(options.parallelism());
     }
 
     /**
      * Validates the whole change set with a server-side dry-run before anything is mutated:
      * one invalid object and nothing is applied. Objects whose Namespace or kind this same
      * sync creates cannot be validated yet; {@link #applyWave} dry-runs them once stage one
-     * of their wave made them servable (as Argo CD does).
+     * of their wave made them servable (as Argo CD does). Creates {@link ProvenCreates} proves
+     * valid and admissible send none: their dry-run could not fail.
      *
      * @param recreate the app's {@code sync.recreate}: objects refused for immutable fields may be deleted and created again
      * @throws ApplyException naming every object that failed, the others recorded as skipped
@@ -79,7 +78,10 @@ public final class Applier {
         }
         Map<ObjectRef, Boolean> exists = new ConcurrentHashMap<>();
         Map<ObjectRef, String> recreated = new ConcurrentHashMap<>();
-        validate(app, validateNow, exists, recreated, recreate, new ChangeSet(), false);
+        Set<ObjectRef> proven = options.skipProvenDryRuns() ? provenCreates.select(validateNow) : Set.of();
+        proven.forEach(ref -> exists.put(ref, false));
+        validate(app, validateNow.stream().filter(e -> !proven.contains(e.ref())).toList(), exists, recreated, recreate,
+                new ChangeSet(), false);
         return new DryRun(exists, validateLater, recreated, recreate);
     }
 
@@ -120,7 +122,7 @@ public final class Applier {
      */
     private void validate(String app, List<PlanEntry> entries, Map<ObjectRef, Boolean> exists, Map<ObjectRef, String> recreate,
                           boolean recreateAll, ChangeSet changes, boolean justServed) throws ApplyException {
-        List<Problem> problems = inParallel(entries, e -> validate(app, e, exists, recreate, recreateAll, justServed));
+        List<Problem> problems = pool.map(entries, e -> validate(app, e, exists, recreate, recreateAll, justServed));
         List<String> failures = new ArrayList<>();
         List<ObjectRef> failed = new ArrayList<>();
         boolean permanent = false;
@@ -209,7 +211,7 @@ public final class Applier {
                 }
             }
             List<PlanEntry> batch = entries.subList(i, j);
-            List<Applied> results = inParallel(batch, e -> applyOne(e, exists, recreate, applied));
+            List<Applied> results = pool.map(batch, e -> applyOne(e, exists, recreate, applied));
             int failedAt = -1;
             for (int k = 0; k < results.size(); k++) {
                 changes.add(results.get(k).change());
@@ -278,29 +280,6 @@ public final class Applier {
                 throw new KubernetesClientException("interrupted while waiting for the deletion");
             }
         }
-    }
-
-    /** Runs {@code work} over {@code items} on the apply pool; results in item order. */
-    private <T> List<T> inParallel(List<PlanEntry> items, java.util.function.Function<PlanEntry, T> work) {
-        if (items.size() <= 1 || options.parallelism() <= 1) {
-            return items.stream().map(work).toList();
-        }
-        List<java.util.concurrent.Future<T>> futures = new ArrayList<>();
-        for (PlanEntry item : items) {
-            futures.add(pool.submit(() -> work.apply(item)));
-        }
-        List<T> results = new ArrayList<>();
-        for (java.util.concurrent.Future<T> f : futures) {
-            try {
-                results.add(f.get());
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while applying", ex);
-            } catch (java.util.concurrent.ExecutionException ex) {
-                throw new IllegalStateException(ex.getCause());
-            }
-        }
-        return results;
     }
 
     private GenericKubernetesResource dryRunWithRetry(PlanEntry e) throws MissingKindException {

@@ -85,6 +85,20 @@ public final class ClusterDiscovery implements ServedApis {
         return Optional.ofNullable(version);
     }
 
+    /** The kinds a group serves, in any version. */
+    public Set<String> kinds(String group) {
+        Set<String> kinds = new HashSet<>();
+        contexts.values().stream().filter(c -> c.getGroup().equals(group)).forEach(c -> kinds.add(c.getKind()));
+        return kinds;
+    }
+
+    /** How to address a kind in some version its group serves (v1 when served): any version lists every object. */
+    public Optional<ResourceDefinitionContext> anyVersion(String group, String kind) {
+        String prefix = group.isEmpty() ? "" : group + "/";
+        return Optional.ofNullable(contexts.get(prefix + "v1|" + kind)).or(() -> contexts.values().stream()
+                .filter(c -> c.getGroup().equals(group) && c.getKind().equals(kind)).findFirst());
+    }
+
     @Override
     public boolean serves(String apiVersion, String kind) {
         return served.contains(apiVersion + "|" + kind);

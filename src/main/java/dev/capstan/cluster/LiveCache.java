@@ -23,12 +23,19 @@ import org.slf4j.LoggerFactory;
 public final class LiveCache implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveCache.class);
+    /** Longer than a rollout's default timeout (5 min), so a rollout's own watch is not closed under it. */
+    private static final java.time.Duration POD_WATCH_IDLE = java.time.Duration.ofMinutes(10);
+
+    private record PodWatch(Optional<SharedIndexInformer<GenericKubernetesResource>> informer,
+                            java.util.concurrent.atomic.AtomicLong lastUsed) {
+    }
 
     private final KubernetesClient client;
     private final Supplier<ClusterDiscovery> discovery;
     private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
     /** By namespace; empty when pods there cannot be listed (asked once, not at every health check). */
-    private final Map<String, Optional<SharedIndexInformer<GenericKubernetesResource>>> podInformers = new ConcurrentHashMap<>();
+    private final Map<String, PodWatch> podInformers = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService sweeper;
     private final java.util.List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Told of every add, update and delete of a cached object (on the informer's thread: return quickly). */
@@ -49,6 +56,13 @@ public final class LiveCache implements AutoCloseable {
     public LiveCache(KubernetesClient client, Supplier<ClusterDiscovery> discovery) {
         this.client = client;
         this.discovery = discovery;
+        this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "capstan-pod-watch-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        sweeper.scheduleWithFixedDelay(() -> closeIdlePodWatches(System.nanoTime() - POD_WATCH_IDLE.toNanos()),
+                1, 1, java.util.concurrent.TimeUnit.MINUTES);
     }
 
     /**
@@ -151,7 +165,9 @@ public final class LiveCache implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public java.util.List<Map<String, Object>> pods(String namespace, Map<String, String> matchLabels) {
-        Optional<SharedIndexInformer<GenericKubernetesResource>> informer = podInformers.computeIfAbsent(namespace, this::informPods);
+        PodWatch watch = podInformers.computeIfAbsent(namespace, ns -> new PodWatch(informPods(ns), new java.util.concurrent.atomic.AtomicLong()));
+        watch.lastUsed().set(System.nanoTime());
+        Optional<SharedIndexInformer<GenericKubernetesResource>> informer = watch.informer();
         if (informer.isEmpty()) {
             return java.util.List.of();
         }
@@ -174,6 +190,28 @@ public final class LiveCache implements AutoCloseable {
         }
     }
 
+    /**
+     * Pods are watched only while rollouts there are judged: a namespace's pod informer no
+     * health check asked for since {@code idleSinceNanos} is closed (and reopened, with a
+     * fresh list, by the next rollout). Without this an agent of 100 apps keeps 100 pod
+     * watches, and every pod of those namespaces in memory, after its first sync.
+     */
+    void closeIdlePodWatches(long idleSinceNanos) {
+        podInformers.entrySet().removeIf(e -> {
+            boolean idle = e.getValue().lastUsed().get() - idleSinceNanos < 0;
+            if (idle) {
+                e.getValue().informer().ifPresent(SharedIndexInformer::close);
+                LOG.debug("no longer watching pods in {}", e.getKey());
+            }
+            return idle;
+        });
+    }
+
+    /** Namespaces whose pods are watched now. */
+    public int podWatches() {
+        return (int) podInformers.values().stream().filter(w -> w.informer().isPresent()).count();
+    }
+
     /** True when every informer has finished its initial list. */
     public boolean synced() {
         return informers.values().stream().allMatch(SharedIndexInformer::hasSynced);
@@ -187,7 +225,8 @@ public final class LiveCache implements AutoCloseable {
     public void close() {
         informers.values().forEach(SharedIndexInformer::close);
         informers.clear();
-        podInformers.values().forEach(i -> i.ifPresent(SharedIndexInformer::close));
+        sweeper.shutdownNow();
+        podInformers.values().forEach(w -> w.informer().ifPresent(SharedIndexInformer::close));
         podInformers.clear();
     }
 }

@@ -51,8 +51,9 @@ public record AgentConfig(Server server, String namespace, Path cacheDir, Render
     /**
      * @param forceConflicts take over fields other managers own (server-side apply {@code force})
      * @param parallelism concurrent API requests for dry-runs and for objects of one kind
+     * @param skipProvenDryRuns {@code dryRun: unlessProven}: creates whose validity and admission are proven send no dry-run
      */
-    public record Apply(boolean forceConflicts, int parallelism) {
+    public record Apply(boolean forceConflicts, int parallelism, boolean skipProvenDryRuns) {
     }
 
     /**

@@ -116,8 +116,13 @@ public final class ConfigLoader {
     }
 
     private static AgentConfig.Apply apply(ConfigNode n) {
-        n.allowOnly("forceConflicts", "parallelism");
-        return new AgentConfig.Apply(n.bool("forceConflicts", true), (int) n.integer("parallelism", 8, 1, 64));
+        n.allowOnly("forceConflicts", "parallelism", "dryRun");
+        String dryRun = n.string("dryRun").orElse("unlessProven");
+        if (!dryRun.equals("always") && !dryRun.equals("unlessProven")) {
+            n.problem("dryRun", "must be unlessProven or always, not \"" + dryRun + "\"");
+        }
+        return new AgentConfig.Apply(n.bool("forceConflicts", true), (int) n.integer("parallelism", 8, 1, 64),
+                !dryRun.equals("always"));
     }
 
     private static AgentConfig.LeaderElection leaderElection(ConfigNode n) {

@@ -32,6 +32,7 @@ public final class ScaleBench {
     private static final int APPS_PER_REPO = 25;
     private static final int INTERVAL_SECONDS = 5;
     private static final int PASSES = 10;
+    private static final Deployed DEPLOYED = Deployed.read();
 
     public static void main(String[] args) throws Exception {
         KubeControlPlane cp = KubeControlPlane.get();
@@ -79,8 +80,9 @@ public final class ScaleBench {
         HttpJson http = new HttpJson(port);
         int objects = APPS * OBJECTS;
         System.out.printf("scale: %d apps x %d objects = %d objects (%d Deployments), %d repositories, interval %ds, "
-                        + "agent -Xmx256m -XX:+UseSerialGC -Xss512k, MALLOC_ARENA_MAX=2%n",
-                APPS, OBJECTS, objects, APPS * (OBJECTS / 25), daemons.size(), INTERVAL_SECONDS);
+                        + "agent as deploy/ runs it: JAVA_TOOL_OPTIONS=\"%s\" MALLOC_ARENA_MAX=%s, -XX:MaxRAM=%dm for the memory limit%n",
+                APPS, OBJECTS, objects, APPS * (OBJECTS / 25), daemons.size(), INTERVAL_SECONDS, DEPLOYED.javaToolOptions(),
+                DEPLOYED.mallocArenaMax(), DEPLOYED.limitMiB());
 
         // 1. from an empty cluster to all Synced and Healthy
         long t0 = System.nanoTime();
@@ -140,8 +142,9 @@ public final class ScaleBench {
 
     private static Process startAgent(Path config, KubeControlPlane cp, Path log) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // the JVM flags of deploy/deployment.yaml (a container under 1792 MiB gets the serial collector by itself)
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-Xss512k"));
+        // the JVM as deploy/deployment.yaml runs it: its JAVA_TOOL_OPTIONS and MALLOC_ARENA_MAX, and
+        // -XX:MaxRAM at the container's memory limit, so heap sizes follow from the limit as in the pod
+        List<String> command = new ArrayList<>(List.of(java, "-XX:MaxRAM=" + DEPLOYED.limitMiB() + "m"));
         String extra = System.getProperty("agent.jvm", "").replace("LOG", log.getFileName().toString());
         if (!extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+"))); // e.g. -Dagent.jvm=-XX:StartFlightRecording=filename=/tmp/LOG.jfr
@@ -149,8 +152,34 @@ public final class ScaleBench {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.capstan.Main", "run",
                 "--config", config.toString(), "--kubeconfig", cp.kubeconfig().toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("MALLOC_ARENA_MAX", "2"); // as deploy/deployment.yaml sets it: glibc's per-thread arenas otherwise bloat RSS
+        pb.environment().put("JAVA_TOOL_OPTIONS", DEPLOYED.javaToolOptions());
+        pb.environment().put("MALLOC_ARENA_MAX", DEPLOYED.mallocArenaMax());
         return pb.start();
+    }
+
+    /** How deploy/deployment.yaml runs the agent's JVM. */
+    private record Deployed(String javaToolOptions, String mallocArenaMax, int limitMiB) {
+        static Deployed read() {
+            try {
+                String yaml = Files.readString(Path.of("deploy/deployment.yaml"));
+                return new Deployed(envValue(yaml, "JAVA_TOOL_OPTIONS"), envValue(yaml, "MALLOC_ARENA_MAX"),
+                        Integer.parseInt(find(yaml, "limits: \\{memory: (\\d+)Mi\\}")));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        private static String envValue(String yaml, String name) {
+            return find(yaml, "- name: " + name + "\\s*\\n\\s*value: \"([^\"]*)\"");
+        }
+
+        private static String find(String yaml, String regex) {
+            Matcher m = Pattern.compile(regex).matcher(yaml);
+            if (!m.find()) {
+                throw new IllegalStateException("deploy/deployment.yaml: no match for " + regex);
+            }
+            return m.group(1);
+        }
     }
 
     private interface AppCheck {
@@ -203,13 +232,21 @@ public final class ScaleBench {
     }
 
     private static void memory(Process agent, HttpJson http, String when) throws Exception {
+        double rssBefore = metrics(http).get("process_resident_memory_bytes");
         new ProcessBuilder("jcmd", Long.toString(agent.pid()), "GC.run").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
         Thread.sleep(500);
         Map<String, Double> m = metrics(http);
         double heap = sum(m, "jvm_memory_used_bytes", "area=\"heap\"");
-        System.out.printf("memory %s: heap in use after GC %.0f MiB, RSS %.0f MiB%n", when, heap / (1 << 20),
+        System.out.printf("memory %s: RSS %.0f MiB; after a full GC heap in use %.0f MiB, heap committed %.0f MiB, RSS %.0f MiB%n",
+                when, rssBefore / (1 << 20), heap / (1 << 20), sum(m, "jvm_memory_committed_bytes", "area=\"heap\"") / (1 << 20),
                 m.get("process_resident_memory_bytes") / (1 << 20));
+        if (System.getProperty("agent.jvm", "").contains("NativeMemoryTracking")) {
+            Path nmt = Files.createTempFile("capstan-scale-nmt-", ".txt");
+            new ProcessBuilder("jcmd", Long.toString(agent.pid()), "VM.native_memory", "summary").redirectErrorStream(true)
+                    .redirectOutput(nmt.toFile()).start().waitFor();
+            System.out.println("  native memory by area (-XX:NativeMemoryTracking): " + nmt);
+        }
     }
 
     /** Every sample of /metrics, by name and labels. */

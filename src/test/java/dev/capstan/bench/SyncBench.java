@@ -10,7 +10,9 @@ import dev.capstan.testkit.RequestLog;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -61,6 +63,7 @@ public final class SyncBench {
                 long firstRequests = log.all().size();
                 System.out.printf("first sync of %d objects, apply.parallelism %d (agent start to Succeeded): %d ms, %d API requests; %s%n",
                         OBJECTS, PARALLELISM, first / 1_000_000, firstRequests, status.message());
+                phases(log, t0);
 
                 log.clear();
                 long t1 = System.nanoTime();
@@ -77,25 +80,50 @@ public final class SyncBench {
                 System.out.printf("heap in use after GC with %d objects cached: %d MiB%n", OBJECTS,
                         (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024));
             }
-            long kubectlMillis = kubectl(cp, tmp.resolve("origin/work/app"));
-            System.out.printf("first sync / kubectl apply --server-side: %.2f (goal: at most 1.0)%n", (double) firstMillis / kubectlMillis);
+            // kubectl's default client-side validation costs it tens of ms of CPU per object against
+            // a server with a large OpenAPI v3 document; --validate=false is kubectl's requests alone,
+            // the fairer bar, and the one the ratio is taken against.
+            kubectl(cp, tmp.resolve("origin/work/app"), "bench-kubectl");
+            long kubectlMillis = kubectl(cp, tmp.resolve("origin/work/app"), "bench-kubectl-novalidate", "--validate=false");
+            System.out.printf("first sync / kubectl apply --server-side --validate=false: %.2f (goal: at most 1.0)%n",
+                    (double) firstMillis / kubectlMillis);
         }
         System.exit(0);
     }
 
-    private static long kubectl(KubeControlPlane cp, Path dir) throws Exception {
+    /** Where the first sync's time went: agent start to the first dry-run, the dry-runs, the applies, the rest. */
+    private static void phases(RequestLog log, long t0) {
+        List<RequestLog.Sent> sent = log.sent();
+        List<Long> dryRuns = sent.stream().filter(s -> s.line().contains("dryRun=All")).map(RequestLog.Sent::nanos).toList();
+        List<Long> applies = sent.stream().filter(s -> s.line().startsWith("PATCH ") && !s.line().contains("dryRun=All")
+                && !s.line().contains("/configmaps/capstan-inventory")).map(RequestLog.Sent::nanos).toList();
+        if (applies.isEmpty()) {
+            return;
+        }
+        long firstWrite = dryRuns.isEmpty() ? applies.get(0) : Math.min(dryRuns.get(0), applies.get(0));
+        System.out.printf("  phases: start to first write %d ms; %d dry-runs over %d ms; %d applies over %d ms%n",
+                (firstWrite - t0) / 1_000_000, dryRuns.size(), dryRuns.isEmpty() ? 0 : span(dryRuns),
+                applies.size(), span(applies));
+    }
+
+    private static long span(List<Long> nanos) {
+        return (nanos.get(nanos.size() - 1) - nanos.get(0)) / 1_000_000;
+    }
+
+    private static long kubectl(KubeControlPlane cp, Path dir, String namespace, String... flags) throws Exception {
         try (KubernetesClient client = cp.newClient()) {
             client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
-                    .withName("bench-kubectl").endMetadata().build()).create();
+                    .withName(namespace).endMetadata().build()).create();
         }
+        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", cp.kubeconfig().toString(), "apply",
+                "--server-side", "-n", namespace, "-f", dir.toString()));
+        command.addAll(List.of(flags));
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder("kubectl", "--kubeconfig", cp.kubeconfig().toString(), "apply", "--server-side",
-                "-n", "bench-kubectl", "-f", dir.toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         boolean done = p.waitFor(10, TimeUnit.MINUTES);
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        System.out.printf("kubectl apply --server-side of the same %d files: %d ms (exit %s)%n", OBJECTS, millis,
-                done ? p.exitValue() : "timeout");
+        System.out.printf("kubectl apply --server-side %sof the same %d files: %d ms (exit %s)%n",
+                flags.length == 0 ? "" : String.join(" ", flags) + " ", OBJECTS, millis, done ? p.exitValue() : "timeout");
         return millis;
     }
 

@@ -43,6 +43,8 @@ class ConfigLoaderTest {
         ApplicationSpec app = ConfigLoader.parse("c.yaml", APP).applications().get(0);
         assertEquals("default", app.destination().namespace());
         assertEquals(Duration.ofMinutes(3), app.sync().interval());
+        assertTrue(ConfigLoader.parse("c.yaml", APP).apply().skipProvenDryRuns(), "apply.dryRun: unlessProven");
+        assertFalse(ConfigLoader.parse("c.yaml", "apply: {dryRun: always}\n" + APP).apply().skipProvenDryRuns());
     }
 
     @Test
@@ -108,6 +110,8 @@ class ConfigLoaderTest {
                 Arguments.of("bad kube version", "render: {kubeVersion: latest}\n" + APP, "render.kubeVersion: \"latest\" is not a Kubernetes version"),
                 Arguments.of("bad url scheme", "applications:\n  - name: a\n    repo: {url: \"ftp://example.com/x.git\"}\n",
                         "applications[0].repo.url: \"ftp://example.com/x.git\" is not a repository URL"),
+                Arguments.of("bad dry-run mode", "apply: {dryRun: never}\n" + APP,
+                        "c.yaml:1: apply.dryRun: must be unlessProven or always, not \"never\""),
                 Arguments.of("bad rollback", APP + "    sync: {rollback: always}\n", "applications[0].sync.rollback: must be onFailure or off"),
                 Arguments.of("list instead of map", "server: [8080]\n" + APP, "c.yaml:1: server: must be a map"),
                 Arguments.of("not yaml", "applications: [\n", "c.yaml:2: invalid YAML"),

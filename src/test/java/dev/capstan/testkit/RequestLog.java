@@ -12,21 +12,30 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class RequestLog implements Interceptor {
 
-    private final List<String> requests = new CopyOnWriteArrayList<>();
+    /** One request line and when it was sent ({@link System#nanoTime()}), for benchmarks' phase times. */
+    public record Sent(String line, long nanos) {
+    }
+
+    private final List<Sent> requests = new CopyOnWriteArrayList<>();
 
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
         String query = request.uri().getRawQuery();
-        requests.add(request.method() + " " + request.uri().getRawPath() + (query == null ? "" : "?" + query));
+        requests.add(new Sent(request.method() + " " + request.uri().getRawPath() + (query == null ? "" : "?" + query),
+                System.nanoTime()));
     }
 
     public List<String> all() {
+        return requests.stream().map(Sent::line).toList();
+    }
+
+    public List<Sent> sent() {
         return List.copyOf(requests);
     }
 
     /** Requests that can change something: POST, PUT, PATCH, DELETE. */
     public List<String> mutating() {
-        return requests.stream().filter(r -> !r.startsWith("GET ")).toList();
+        return all().stream().filter(r -> !r.startsWith("GET ")).toList();
     }
 
     public void clear() {
