@@ -41,6 +41,11 @@ final class EngineAdapters {
                     public void watch(String apiVersion, String kind) {
                         cache.watch(apiVersion, kind);
                     }
+
+                    @Override
+                    public long changes(java.util.Set<String> namespaces) {
+                        return cache.changes(namespaces);
+                    }
                 },
                 new EnginePorts.Apply() {
                     @Override

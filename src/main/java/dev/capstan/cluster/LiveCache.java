@@ -37,6 +37,8 @@ public final class LiveCache implements AutoCloseable {
     private final Map<String, PodWatch> podInformers = new ConcurrentHashMap<>();
     private final java.util.concurrent.ScheduledExecutorService sweeper;
     private final java.util.List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Events seen per namespace ("" for cluster-scoped objects), so an app can tell that nothing it reads changed. */
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> changes = new ConcurrentHashMap<>();
 
     /** Told of every add, update and delete of a cached object (on the informer's thread: return quickly). */
     @FunctionalInterface
@@ -131,6 +133,7 @@ public final class LiveCache implements AutoCloseable {
     private void publish(String apiVersion, String kind, GenericKubernetesResource r, boolean deleted) {
         ObjectRef ref = new ObjectRef(ObjectRef.groupOf(apiVersion), kind,
                 r.getMetadata().getNamespace(), r.getMetadata().getName());
+        changes.computeIfAbsent(ref.namespace(), ns -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
         for (Listener l : listeners) {
             try {
                 l.changed(apiVersion, ref, deleted);
@@ -205,6 +208,16 @@ public final class LiveCache implements AutoCloseable {
             }
             return idle;
         });
+    }
+
+    /** The sum of the events seen in {@code namespaces}: unchanged exactly when none of their objects changed. */
+    public long changes(java.util.Collection<String> namespaces) {
+        long sum = 0;
+        for (String ns : namespaces) {
+            java.util.concurrent.atomic.AtomicLong n = changes.get(ns);
+            sum += n == null ? 0 : n.get();
+        }
+        return sum;
     }
 
     /** Namespaces whose pods are watched now. */

@@ -42,6 +42,12 @@ public record EnginePorts(Render render, LiveState live, Apply apply, Prune prun
 
         /** Starts watching a kind so that later reads of it are answered from the cache. */
         void watch(String apiVersion, String kind);
+
+        /**
+         * A number that changes whenever a watched object in one of {@code namespaces} ("" for
+         * cluster-scoped objects) is added, changed or deleted: equal answers mean nothing there changed.
+         */
+        long changes(java.util.Set<String> namespaces);
     }
 
     /** Server-side apply: the whole change set dry-run first, then one wave at a time. */

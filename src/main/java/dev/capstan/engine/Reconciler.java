@@ -59,6 +59,7 @@ public final class Reconciler {
     private final Clock clock;
     private final HealthGate gate;
     private final HeldRevision held = new HeldRevision();
+    private final QuietPass quiet = new QuietPass();
     private final SyncHooks hooks;
     /** What the last sync that got as far as planning wanted, for self-heal. */
     private volatile List<DesiredObject> lastDesired = List.of();
@@ -148,6 +149,11 @@ public final class Reconciler {
         }
         // hooks run for a new revision (or when asked): a resync of the same commit does not run them again
         boolean runHooks = manual || !previous.revision().equals(revision.sha());
+        long liveChanges = ports.live().changes(QuietPass.namespaces(desired));
+        Optional<Succeeded> same = runHooks ? Optional.empty() : quiet.reuse(desired, revision.sha(), previous, liveChanges);
+        if (same.isPresent()) {
+            return same.get();
+        }
         List<DesiredObject> kept = Hooks.without(desired.objects());
         // plan against the live cache
         Plan plan = plan(runHooks ? desired.objects() : kept, previous);
@@ -180,7 +186,9 @@ public final class Reconciler {
         // every wave passed its gate: this revision is healthy, a rollback may return to it
         recordInventory(Inventory.of(kept, remaining, revision.sha(), revision.sha()));
         HealthReport health = ports.health().assess(healthTargets(plan));
-        return new Succeeded(revision, plan, changes, health, remaining.size());
+        Succeeded succeeded = new Succeeded(revision, plan, changes, health, remaining.size());
+        quiet.remember(desired, revision.sha(), ports.inventories().read(app.name()), liveChanges, succeeded);
+        return succeeded;
     }
 
     /**

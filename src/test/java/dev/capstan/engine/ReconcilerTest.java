@@ -125,6 +125,33 @@ class ReconcilerTest {
     }
 
     @Test
+    void aQuietResyncIsAnsweredFromTheLastUntilSomethingItReadsChanges() {
+        world.memoizeRenders = true;
+        world.commit("v1", List.of(configMap("a", 0), configMap("b", 0)));
+        Reconciler r = reconciler();
+        r.reconcile(false);
+        r.reconcile(false); // in sync and healthy: remembered
+        world.calls.clear();
+
+        Succeeded quiet = assertInstanceOf(Succeeded.class, r.reconcile(false));
+        assertEquals(2, quiet.changes().of(Action.UNCHANGED).size());
+        assertEquals(List.of("fetch", "render 0001"), world.calls, "no plan, dry-run or health assessment");
+
+        Map<String, Object> edited = new java.util.LinkedHashMap<>(world.live.get(ref("a")));
+        edited.put("data", Map.of("key", "by hand"));
+        world.live.put(ref("a"), edited); // a live change in the app's namespace
+        world.calls.clear();
+        Succeeded healed = assertInstanceOf(Succeeded.class, r.reconcile(false));
+        assertEquals(1, healed.changes().of(Action.CONFIGURED).size(), healed.changes().changes().toString());
+        assertTrue(world.calls.contains("assess"), world.calls.toString());
+
+        r.reconcile(false);
+        world.calls.clear();
+        r.reconcile(true); // a manual sync runs everything
+        assertTrue(world.calls.contains("dry-run"), world.calls.toString());
+    }
+
+    @Test
     void prunesWhatLeftGitOnlyAfterTheLastWave() {
         world.commit("v1", List.of(configMap("a", 0), configMap("b", 0)));
         Reconciler r = reconciler();
