@@ -118,7 +118,7 @@ public final class Agent implements AutoCloseable {
                 resourceApps);
         this.server = new StatusServer("0.0.0.0", config.server().port(), recorder::statuses, this::ready, metrics,
                 () -> token(config.server(), env), config.sharding().enabled() ? Optional.of(peers.token()) : Optional.empty(),
-                this::trigger,
+                this::trigger, this::pushed,
                 new dev.capstan.http.Webhooks(apps::specs, () -> secret(config.server().webhookSecretFile(),
                         config.server().webhookSecretEnv(), env)));
     }
@@ -228,14 +228,27 @@ public final class Agent implements AutoCloseable {
         return metrics;
     }
 
-    /** Reconcile the named application now: here, or (sharding) on the replica that owns it. */
+    /** Reconcile the named application now, as a person asks: here, or (sharding) on the replica that owns it. */
     public void trigger(String app) {
+        trigger(app, true);
+    }
+
+    /**
+     * Reconcile the named application now because its repository was pushed to. Unlike a
+     * person's request it does not run hooks again for a commit already synced, nor retry a
+     * held revision, so the apps a push wakes whose path did not change cost almost nothing.
+     */
+    void pushed(String app) {
+        trigger(app, false);
+    }
+
+    private void trigger(String app, boolean manual) {
         dev.capstan.shard.ShardCoordinator coordinator = shards;
         if (coordinator != null && !apps.runs(app)) {
             peers.forward(app, coordinator.view());
             return;
         }
-        apps.trigger(app);
+        apps.trigger(app, manual);
     }
 
     private void heal(String app, dev.capstan.plan.ObjectRef ref) {

@@ -23,6 +23,7 @@ final class AppRunner implements AutoCloseable {
     private final Duration interval;
     /** When the oldest pending sync request came ({@link System#nanoTime()}), 0 when none: requests merge. */
     private final java.util.concurrent.atomic.AtomicLong askedAt = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean manualAsked = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.Set<dev.capstan.plan.ObjectRef> heals = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
     private final Thread thread;
@@ -42,8 +43,16 @@ final class AppRunner implements AutoCloseable {
         thread.start();
     }
 
-    /** Asks for a reconcile now; a trigger while one is already pending is merged into it. */
-    void trigger() {
+    /**
+     * Asks for a reconcile now; a trigger while one is already pending is merged into it (as
+     * a manual one when either was).
+     *
+     * @param manual asked for by a person rather than by a push
+     */
+    void trigger(boolean manual) {
+        if (manual) {
+            manualAsked.set(true);
+        }
         long now = System.nanoTime();
         askedAt.compareAndSet(0, now == 0 ? 1 : now);
         wake.release();
@@ -60,7 +69,7 @@ final class AppRunner implements AutoCloseable {
         while (running) {
             try {
                 heals.clear(); // a full reconcile re-applies whatever drifted
-                SyncOutcome outcome = reconciler.reconcile(asked != 0, asked);
+                SyncOutcome outcome = reconciler.reconcile(asked != 0 && manualAsked.getAndSet(false), asked);
                 recorder.finished(name, outcome);
                 failures = outcome.succeeded() ? 0 : failures + 1;
             } catch (RuntimeException e) {

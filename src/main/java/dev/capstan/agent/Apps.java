@@ -166,10 +166,11 @@ final class Apps implements AutoCloseable {
         return runners.containsKey(key);
     }
 
-    void trigger(String key) {
+    /** @param manual asked for by a person, not by a push: hooks run again, a held revision is retried */
+    void trigger(String key, boolean manual) {
         AppRunner r = runners.get(key);
         if (r != null) {
-            r.trigger();
+            r.trigger(manual);
         }
     }
 

@@ -28,11 +28,12 @@ public final class StatusServer implements AutoCloseable {
      * @param token the sync API's bearer token (empty: sync API refuses every request)
      * @param peerToken also accepted by the sync API: the token this replica publishes in its
      *        shard Lease, with which the other replicas forward a sync of an app this one owns
-     * @param sync triggers a reconcile of the named app
+     * @param sync triggers a reconcile of the named app, asked for by a person (or a peer forwarding one)
+     * @param pushed triggers a reconcile of the named app because its repository was pushed to
      */
     public StatusServer(String host, int port, Supplier<List<? extends ApplicationView>> statuses, BooleanSupplier ready,
                         CapstanMetrics metrics, Supplier<Optional<String>> token, Optional<String> peerToken, Consumer<String> sync,
-                        Webhooks webhooks) {
+                        Consumer<String> pushed, Webhooks webhooks) {
         Views views = new Views(statuses);
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson3(JsonMapper.builder().build(), false));
@@ -71,7 +72,7 @@ public final class StatusServer implements AutoCloseable {
                 Map<String, String> headers = new java.util.HashMap<>();
                 ctx.headerMap().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v));
                 Webhooks.Outcome o = webhooks.handle(ctx.pathParam("provider"), headers, ctx.bodyAsBytes());
-                o.apps().forEach(sync);
+                o.apps().forEach(pushed);
                 ctx.status(o.status()).json(o.error() != null ? Map.of("error", o.error()) : Map.of("triggered", o.apps()));
             });
             cfg.routes.get("/", ctx -> page(ctx).html(StatusPage.render(statuses.get())));

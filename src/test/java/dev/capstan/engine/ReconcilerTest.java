@@ -147,7 +147,10 @@ class ReconcilerTest {
 
         r.reconcile(false);
         world.calls.clear();
-        r.reconcile(true); // a manual sync runs everything
+        r.reconcile(false, System.nanoTime()); // woken by a push that did not change this app
+        assertEquals(List.of("fetch", "render 0001"), world.calls);
+        world.calls.clear();
+        r.reconcile(true); // a person's sync runs everything
         assertTrue(world.calls.contains("dry-run"), world.calls.toString());
     }
 
