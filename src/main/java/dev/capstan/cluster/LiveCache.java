@@ -221,7 +221,7 @@ public final class LiveCache implements AutoCloseable {
     }
 
     /** Namespaces whose pods are watched now. */
-    public int podWatches() {
+    int podWatches() {
         return (int) podInformers.values().stream().filter(w -> w.informer().isPresent()).count();
     }
 

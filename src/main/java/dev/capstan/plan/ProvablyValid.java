@@ -21,8 +21,6 @@ public final class ProvablyValid {
     /** Well below the server's 1 MiB for data and 256 KiB for annotations, leaving room for what it adds. */
     private static final int DATA_BUDGET = 512 * 1024;
     private static final int ANNOTATION_BUDGET = 128 * 1024;
-    private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern QUALIFIED_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
     private static final Pattern DATA_KEY = Pattern.compile("[-._a-zA-Z0-9]+");
     private static final Set<String> METADATA = Set.of("name", "namespace", "labels", "annotations");
@@ -67,9 +65,8 @@ public final class ProvablyValid {
             return false;
         }
         String name = ref.name();
-        if (!name.equals(meta.get("name")) || name.length() > 253 || !SUBDOMAIN.matcher(name).matches()
-                || ref.namespace().isEmpty() || !ref.namespace().equals(meta.get("namespace"))
-                || ref.namespace().length() > 63 || !LABEL.matcher(ref.namespace()).matches()) {
+        if (!name.equals(meta.get("name")) || !DnsNames.isSubdomain(name)
+                || !ref.namespace().equals(meta.get("namespace")) || !DnsNames.isLabel(ref.namespace())) {
             return false;
         }
         if (meta.get("labels") != null && !(stringMap(meta.get("labels")) && labels((Map<?, ?>) meta.get("labels")))) {
@@ -106,7 +103,7 @@ public final class ProvablyValid {
         String name = slash < 0 ? key : key.substring(slash + 1);
         if (slash >= 0) {
             String prefix = key.substring(0, slash);
-            if (prefix.isEmpty() || prefix.length() > 253 || !SUBDOMAIN.matcher(prefix).matches()) {
+            if (!DnsNames.isSubdomain(prefix)) {
                 return false;
             }
         }
@@ -159,7 +156,7 @@ public final class ProvablyValid {
             return false;
         }
         return list.stream().allMatch(s -> s instanceof Map<?, ?> m && m.keySet().equals(Set.of("name"))
-                && m.get("name") instanceof String n && !n.isEmpty() && n.length() <= 253 && SUBDOMAIN.matcher(n).matches());
+                && m.get("name") instanceof String n && DnsNames.isSubdomain(n));
     }
 
     /** Data keys as the server wants them, base64 that decodes, and the whole well under the size limit. */

@@ -1,5 +1,6 @@
 package dev.capstan.render;
 
+import dev.capstan.plan.DnsNames;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -12,10 +13,7 @@ import java.util.regex.Pattern;
  */
 final class NameRules {
 
-    private static final Pattern LABEL_1123 = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern LABEL_1035 = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
-    private static final Pattern SUBDOMAIN = Pattern.compile(
-            "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final Set<String> PATH_SEGMENT_KINDS = Set.of(
             "rbac.authorization.k8s.io/Role", "rbac.authorization.k8s.io/ClusterRole",
             "rbac.authorization.k8s.io/RoleBinding", "rbac.authorization.k8s.io/ClusterRoleBinding");
@@ -39,7 +37,7 @@ final class NameRules {
         if (PATH_SEGMENT_KINDS.contains(gk) || !knownKind) {
             return pathSegment(name);
         }
-        if (name.length() > 253 || !SUBDOMAIN.matcher(name).matches()) {
+        if (!DnsNames.isSubdomain(name)) {
             return Optional.of("invalid name \"" + name + "\": must be a DNS-1123 subdomain "
                     + "(at most 253 lower-case letters, digits, '-' or '.', starting and ending with a letter or digit)");
         }
@@ -52,7 +50,7 @@ final class NameRules {
     }
 
     private static Optional<String> label1123(String value, String what) {
-        if (value.length() > 63 || !LABEL_1123.matcher(value).matches()) {
+        if (!DnsNames.isLabel(value)) {
             return Optional.of("invalid " + (what.startsWith("metadata") ? what : "name") + " \"" + value + "\": "
                     + what + " must be a DNS-1123 label (at most 63 lower-case letters, digits or '-', "
                     + "starting and ending with a letter or digit)");

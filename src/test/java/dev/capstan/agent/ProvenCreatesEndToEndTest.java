@@ -68,8 +68,7 @@ class ProvenCreatesEndToEndTest {
         h.remote.commit("step " + n, files);
         h.requests.clear();
         h.syncNow();
-        Map<String, Object> s = h.awaitSyncs(n);
-        return s;
+        return h.awaitSyncs(n);
     }
 
     @Test

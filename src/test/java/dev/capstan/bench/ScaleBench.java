@@ -1,11 +1,8 @@
 package dev.capstan.bench;
 
-import dev.capstan.testkit.GitDaemonServer;
-import dev.capstan.testkit.GitRemote;
 import dev.capstan.testkit.HttpJson;
 import dev.capstan.testkit.KubeControlPlane;
 import dev.capstan.testkit.KubeletSimulator;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -44,44 +41,20 @@ public final class ScaleBench {
             client.apiextensions().v1().customResourceDefinitions().resource(crd).fieldManager("bench").forceConflicts().serverSideApply();
         }
         Path tmp = Files.createTempDirectory("capstan-scale");
-        List<GitRemote> remotes = new ArrayList<>();
-        List<GitDaemonServer> daemons = new ArrayList<>();
-        StringBuilder apps = new StringBuilder();
-        String run = Long.toString(System.currentTimeMillis() % 100000, 36);
-        for (int r = 0; r * APPS_PER_REPO < APPS; r++) {
-            GitRemote remote = GitRemote.create(tmp.resolve("repo" + r));
-            Map<String, String> files = new HashMap<>();
-            for (int a = r * APPS_PER_REPO; a < Math.min(APPS, (r + 1) * APPS_PER_REPO); a++) {
-                String ns = "scale-" + run + "-" + a;
-                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-                for (int o = 0; o < OBJECTS; o++) {
-                    files.put("apps/app" + a + "/o" + o + ".yaml", manifest(o));
-                }
-                apps.append("  - name: app").append(a).append("\n    repo: {url: \"%s\", ref: main, path: apps/app".formatted("REPO" + r))
-                        .append(a).append("}\n    destination: {namespace: ").append(ns).append("}\n    sync: {interval: ")
-                        .append(INTERVAL_SECONDS).append("s}\n");
-            }
-            remote.commit("apps", files);
-            GitDaemonServer daemon = new GitDaemonServer(remote.bareDir());
-            remotes.add(remote);
-            daemons.add(daemon);
-        }
-        String appsYaml = apps.toString();
-        for (int r = 0; r < daemons.size(); r++) {
-            appsYaml = appsYaml.replace("\"REPO" + r + "\"", "\"" + daemons.get(r).url() + "\"");
-        }
+        Monorepos repos = new Monorepos(client, tmp, "scale", APPS, APPS_PER_REPO, OBJECTS,
+                o -> Map.entry("o" + o, manifest(o)), "interval: " + INTERVAL_SECONDS + "s");
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         Path config = tmp.resolve("capstan.yaml");
-        Files.writeString(config, "server: {port: " + port + "}\nnamespace: capstan-scale-" + run + "\ncacheDir: " + tmp.resolve("cache")
-                + "\napplications:\n" + appsYaml);
+        Files.writeString(config, "server: {port: " + port + "}\nnamespace: capstan-scale-" + repos.run + "\ncacheDir: " + tmp.resolve("cache")
+                + "\napplications:\n" + repos.appsYaml());
         HttpJson http = new HttpJson(port);
         int objects = APPS * OBJECTS;
         System.out.printf("scale: %d apps x %d objects = %d objects (%d Deployments), %d repositories, interval %ds, "
                         + "agent as deploy/ runs it: JAVA_TOOL_OPTIONS=\"%s\" MALLOC_ARENA_MAX=%s, -XX:MaxRAM=%dm for the memory limit%n",
-                APPS, OBJECTS, objects, APPS * (OBJECTS / 25), daemons.size(), INTERVAL_SECONDS, DEPLOYED.javaToolOptions(),
+                APPS, OBJECTS, objects, APPS * (OBJECTS / 25), repos.daemons.size(), INTERVAL_SECONDS, DEPLOYED.javaToolOptions(),
                 DEPLOYED.mallocArenaMax(), DEPLOYED.limitMiB());
 
         // 1. from an empty cluster to all Synced and Healthy
@@ -101,7 +74,7 @@ public final class ScaleBench {
                         + "(%d apps, %d repositories)%n", PASSES, INTERVAL_SECONDS, delta(before, after, "capstan_kube_requests_total"),
                 (after.get("process_cpu_seconds_total") - before.get("process_cpu_seconds_total")) / PASSES,
                 (sum(after, "capstan_git_requests_total", "op=\"ls-remote\"") - sum(before, "capstan_git_requests_total", "op=\"ls-remote\"")) / PASSES,
-                APPS, daemons.size());
+                APPS, repos.daemons.size());
         memory(agent, http, "after " + PASSES + " no-op passes");
         Path histogram = tmp.resolve("heap-histogram.txt");
         new ProcessBuilder("jcmd", Long.toString(agent.pid()), "GC.class_histogram").redirectErrorStream(true)
@@ -122,8 +95,7 @@ public final class ScaleBench {
                 objects, ready, seconds(t1), requests(http));
         again.destroy();
         again.waitFor();
-        daemons.forEach(GitDaemonServer::close);
-        remotes.forEach(GitRemote::close);
+        repos.close();
         System.exit(0);
     }
 

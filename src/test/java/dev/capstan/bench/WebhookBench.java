@@ -3,12 +3,9 @@ package dev.capstan.bench;
 import dev.capstan.agent.Agent;
 import dev.capstan.config.AgentConfig;
 import dev.capstan.config.ConfigLoader;
-import dev.capstan.testkit.GitDaemonServer;
-import dev.capstan.testkit.GitRemote;
 import dev.capstan.testkit.HttpJson;
 import dev.capstan.testkit.KubeControlPlane;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -17,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -42,32 +38,10 @@ public final class WebhookBench {
         KubeControlPlane cp = KubeControlPlane.get();
         KubernetesClient client = cp.newClient();
         Path tmp = Files.createTempDirectory("capstan-webhook");
-        String run = Long.toString(System.currentTimeMillis() % 100000, 36);
-        List<GitRemote> remotes = new ArrayList<>();
-        List<GitDaemonServer> daemons = new ArrayList<>();
-        StringBuilder apps = new StringBuilder();
-        for (int r = 0; r * APPS_PER_REPO < APPS; r++) {
-            GitRemote remote = GitRemote.create(tmp.resolve("repo" + r));
-            Map<String, String> files = new HashMap<>();
-            for (int a = r * APPS_PER_REPO; a < Math.min(APPS, (r + 1) * APPS_PER_REPO); a++) {
-                String ns = "hook-" + run + "-" + a;
-                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-                for (int o = 0; o < OBJECTS; o++) {
-                    files.put("apps/app" + a + "/cm" + o + ".yaml", configMap(o, "v0"));
-                }
-                apps.append("  - name: app").append(a).append("\n    repo: {url: \"REPO").append(r).append("\", ref: main, path: apps/app")
-                        .append(a).append("}\n    destination: {namespace: ").append(ns).append("}\n    sync: {interval: 3m}\n");
-            }
-            remote.commit("apps", files);
-            remotes.add(remote);
-            daemons.add(new GitDaemonServer(remote.bareDir()));
-        }
-        String appsYaml = apps.toString();
-        for (int r = 0; r < daemons.size(); r++) {
-            appsYaml = appsYaml.replace("\"REPO" + r + "\"", "\"" + daemons.get(r).url() + "\"");
-        }
-        AgentConfig config = ConfigLoader.parse("bench.yaml", "server: {port: 0, webhookSecretEnv: HOOK}\nnamespace: capstan-hook-" + run
-                + "\ncacheDir: " + tmp.resolve("cache") + "\napplications:\n" + appsYaml);
+        Monorepos repos = new Monorepos(client, tmp, "hook", APPS, APPS_PER_REPO, OBJECTS,
+                o -> Map.entry("cm" + o, configMap(o, "v0")), "interval: 3m");
+        AgentConfig config = ConfigLoader.parse("bench.yaml", "server: {port: 0, webhookSecretEnv: HOOK}\nnamespace: capstan-hook-" + repos.run
+                + "\ncacheDir: " + tmp.resolve("cache") + "\napplications:\n" + repos.appsYaml());
         try (Agent agent = new Agent(config, cp.newClient(), Map.of("HOOK", SECRET)).start()) {
             HttpJson http = new HttpJson(agent.port());
             long t0 = System.nanoTime();
@@ -76,7 +50,7 @@ public final class WebhookBench {
             }
             System.out.printf("push to applied: %d apps x %d objects synced in %.1f s; now %d pushes to app0 (25 apps share its repository)%n",
                     APPS, OBJECTS, (System.nanoTime() - t0) / 1e9, PUSHES);
-            String ns = "hook-" + run + "-0";
+            String ns = repos.namespace(0);
             BlockingQueue<String> seen = new ArrayBlockingQueue<>(100);
             try (Watch w = client.configMaps().inNamespace(ns).withName("cm7").watch(new Watcher<>() {
                 @Override
@@ -91,10 +65,10 @@ public final class WebhookBench {
                 List<Double> millis = new ArrayList<>();
                 for (int i = 1; i <= PUSHES; i++) {
                     String version = "v" + i;
-                    remotes.get(0).commit("push " + i, Map.of("apps/app0/cm7.yaml", configMap(7, version)));
+                    repos.remotes.get(0).commit("push " + i, Map.of("apps/app0/cm7.yaml", configMap(7, version)));
                     long start = System.nanoTime(); // pushed: the webhook goes out now
                     var response = http.post("/api/v1/webhooks/generic", Map.of("Authorization", "Bearer " + SECRET),
-                            ("{\"repository\": \"" + daemons.get(0).url() + "\", \"ref\": \"refs/heads/main\"}").getBytes(StandardCharsets.UTF_8));
+                            ("{\"repository\": \"" + repos.daemons.get(0).url() + "\", \"ref\": \"refs/heads/main\"}").getBytes(StandardCharsets.UTF_8));
                     if (response.statusCode() != 202) {
                         throw new IllegalStateException("webhook answered " + response.statusCode() + ": " + response.body());
                     }
@@ -117,8 +91,7 @@ public final class WebhookBench {
                         sorted.get(sorted.size() - 1));
             }
         }
-        daemons.forEach(GitDaemonServer::close);
-        remotes.forEach(GitRemote::close);
+        repos.close();
         System.exit(0);
     }
 
