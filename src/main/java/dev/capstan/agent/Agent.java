@@ -117,10 +117,11 @@ public final class Agent implements AutoCloseable {
         this.watcher = new ApplicationWatcher(client, config.applicationNamespaces(), config.namespace(), config.tenancy(),
                 resourceApps);
         this.server = new StatusServer("0.0.0.0", config.server().port(), recorder::statuses, this::ready, metrics,
-                () -> token(config.server(), env), config.sharding().enabled() ? Optional.of(peers.token()) : Optional.empty(),
+                new StatusServer.Tokens(() -> token(config.server(), env), readToken(config.server(), env),
+                        config.sharding().enabled() ? Optional.of(peers.token()) : Optional.empty()),
                 this::trigger, this::pushed,
                 new dev.capstan.http.Webhooks(apps::specs, () -> secret(config.server().webhookSecretFile(),
-                        config.server().webhookSecretEnv(), env)));
+                        config.server().webhookSecretEnv(), env)), dev.capstan.http.HttpLimits.defaults());
     }
 
     /** One app's fetcher and reconciler, with the engine's ports of the identity it runs as. */
@@ -273,6 +274,14 @@ public final class Agent implements AutoCloseable {
     }
 
     /** A secret from a file (a mounted Secret, re-read each time) or an environment variable. */
+    /** Null when reads are open; an unreadable or empty token refuses every read rather than opening them. */
+    static java.util.function.Supplier<Optional<String>> readToken(AgentConfig.Server server, Map<String, String> env) {
+        if (!server.readsGuarded()) {
+            return null;
+        }
+        return () -> secret(server.readTokenFile(), server.readTokenEnv(), env).or(() -> Optional.of(""));
+    }
+
     static Optional<String> secret(String file, String envVar, Map<String, String> env) {
         try {
             return Secrets.read(file, envVar, env);

@@ -59,8 +59,20 @@ public record AgentConfig(Server server, String namespace, Path cacheDir, Render
     /**
      * @param tokenFile file holding the bearer token of the sync API; {@code tokenEnv} the env var alternative
      * @param webhookSecretFile file holding the push webhooks' secret; {@code webhookSecretEnv} the env var alternative
+     * @param readTokenFile file holding the token the status API and page need (none: reads are open);
+     *        {@code readTokenEnv} the env var alternative
      */
-    public record Server(int port, String tokenFile, String tokenEnv, String webhookSecretFile, String webhookSecretEnv) {
+    public record Server(int port, String tokenFile, String tokenEnv, String webhookSecretFile, String webhookSecretEnv,
+                         String readTokenFile, String readTokenEnv) {
+
+        public Server(int port, String tokenFile, String tokenEnv, String webhookSecretFile, String webhookSecretEnv) {
+            this(port, tokenFile, tokenEnv, webhookSecretFile, webhookSecretEnv, null, null);
+        }
+
+        /** Whether reads of the status API need a token. */
+        public boolean readsGuarded() {
+            return readTokenFile != null || readTokenEnv != null;
+        }
     }
 
     /**

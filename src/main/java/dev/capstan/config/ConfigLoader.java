@@ -85,10 +85,14 @@ public final class ConfigLoader {
     }
 
     private static AgentConfig.Server server(ConfigNode n) {
-        n.allowOnly("port", "tokenFile", "tokenEnv", "webhookSecretFile", "webhookSecretEnv");
+        n.allowOnly("port", "tokenFile", "tokenEnv", "webhookSecretFile", "webhookSecretEnv", "readTokenFile", "readTokenEnv");
+        if (n.string("readTokenFile").isPresent() && n.string("readTokenEnv").isPresent()) {
+            n.problem("readTokenEnv", "set readTokenFile or readTokenEnv, not both");
+        }
         return new AgentConfig.Server((int) n.integer("port", 8080, 0, 65535),
                 n.string("tokenFile").orElse(null), n.string("tokenEnv").orElse(null),
-                n.string("webhookSecretFile").orElse(null), n.string("webhookSecretEnv").orElse(null));
+                n.string("webhookSecretFile").orElse(null), n.string("webhookSecretEnv").orElse(null),
+                n.string("readTokenFile").orElse(null), n.string("readTokenEnv").orElse(null));
     }
 
     private static AgentConfig.Render render(ConfigNode n) {

@@ -3,7 +3,6 @@ package dev.capstan.http;
 import dev.capstan.config.ApplicationSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,12 +24,23 @@ public final class Webhooks {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** What a delivery asks for. */
-    public record Outcome(int status, String error, List<String> apps) {
+    /** The providers there is a route for; any other is refused before its body is read. */
+    public static final List<String> PROVIDERS = List.of("github", "gitlab", "generic");
+
+    /**
+     * What a delivery asks for.
+     *
+     * @param note why nothing was triggered although the delivery was accepted (a replay), or null
+     */
+    public record Outcome(int status, String error, List<String> apps, String note) {
+        Outcome(int status, String error, List<String> apps) {
+            this(status, error, apps, null);
+        }
     }
 
     private final Supplier<List<ApplicationSpec>> apps;
     private final Supplier<Optional<String>> secret;
+    private final DeliveryIds deliveries = new DeliveryIds(4096);
 
     /** @param apps the applications now (they come and go with Application resources) */
     public Webhooks(Supplier<List<ApplicationSpec>> apps, Supplier<Optional<String>> secret) {
@@ -41,6 +51,9 @@ public final class Webhooks {
 
     /** @param headers lower-case header names */
     public Outcome handle(String provider, Map<String, String> headers, byte[] body) {
+        if (!PROVIDERS.contains(provider)) {
+            return unknown(provider);
+        }
         Optional<String> key = secret.get().filter(s -> !s.isEmpty());
         if (key.isEmpty()) {
             return new Outcome(401, "no webhook secret configured (server.webhookSecretFile or server.webhookSecretEnv)", List.of());
@@ -51,11 +64,12 @@ public final class Webhooks {
             case "generic" -> equal(key.get(), bearer(headers.get("authorization")));
             default -> false;
         };
-        if (!List.of("github", "gitlab", "generic").contains(provider)) {
-            return new Outcome(404, "unknown webhook provider \"" + provider + "\"; use github, gitlab or generic", List.of());
-        }
         if (!verified) {
             return new Outcome(401, "signature or token does not match the webhook secret", List.of());
+        }
+        String delivery = headers.get(provider.equals("github") ? "x-github-delivery" : "idempotency-key");
+        if (!deliveries.first(delivery == null ? null : provider + "/" + delivery)) {
+            return new Outcome(200, null, List.of(), "delivery " + delivery + " was already received; ignored");
         }
         if ("ping".equals(headers.get("x-github-event"))) {
             return new Outcome(200, null, List.of());
@@ -89,6 +103,10 @@ public final class Webhooks {
             }
         }
         return new Outcome(202, null, matched);
+    }
+
+    public static Outcome unknown(String provider) {
+        return new Outcome(404, "unknown webhook provider \"" + provider + "\"; use github, gitlab or generic", List.of());
     }
 
     /** host/path of a repository URL, whatever its form: https, ssh, scp-like, with or without .git or user info. */
@@ -138,7 +156,7 @@ public final class Webhooks {
         return header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : null;
     }
 
-    private static boolean equal(String a, String b) {
-        return b != null && MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    private static boolean equal(String secret, String presented) {
+        return Access.equal(presented, secret);
     }
 }

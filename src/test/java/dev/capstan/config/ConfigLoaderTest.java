@@ -45,6 +45,8 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofMinutes(3), app.sync().interval());
         assertTrue(ConfigLoader.parse("c.yaml", APP).apply().skipProvenDryRuns(), "apply.dryRun: unlessProven");
         assertFalse(ConfigLoader.parse("c.yaml", "apply: {dryRun: always}\n" + APP).apply().skipProvenDryRuns());
+        assertFalse(ConfigLoader.parse("c.yaml", APP).server().readsGuarded(), "status reads are open by default");
+        assertTrue(ConfigLoader.parse("c.yaml", "server: {readTokenFile: /t}\n" + APP).server().readsGuarded());
     }
 
     @Test
@@ -107,6 +109,8 @@ class ConfigLoaderTest {
                         "applications[0].repo.path: must be a path inside the repository"),
                 Arguments.of("both secrets", "applications:\n  - name: a\n    repo:\n      url: file:///x\n      auth: {passwordFile: /f, passwordEnv: E}\n",
                         "applications[0].repo.auth.passwordEnv: set passwordFile or passwordEnv, not both"),
+                Arguments.of("both read tokens", "server: {readTokenFile: /t, readTokenEnv: T}\n" + APP,
+                        "c.yaml:1: server.readTokenEnv: set readTokenFile or readTokenEnv, not both"),
                 Arguments.of("bad kube version", "render: {kubeVersion: latest}\n" + APP, "render.kubeVersion: \"latest\" is not a Kubernetes version"),
                 Arguments.of("bad url scheme", "applications:\n  - name: a\n    repo: {url: \"ftp://example.com/x.git\"}\n",
                         "applications[0].repo.url: \"ftp://example.com/x.git\" is not a repository URL"),

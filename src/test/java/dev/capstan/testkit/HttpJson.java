@@ -25,6 +25,13 @@ public final class HttpJson {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
     }
 
+    /** GET with extra headers (a token). */
+    public HttpResponse<String> get(String path, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
+        headers.forEach(b::header);
+        return send(b.build());
+    }
+
     @SuppressWarnings("unchecked")
     public Map<String, Object> getJson(String path) {
         HttpResponse<String> r = get(path);
