@@ -121,7 +121,8 @@ public final class Agent implements AutoCloseable {
                         config.sharding().enabled() ? Optional.of(peers.token()) : Optional.empty()),
                 this::trigger, this::pushed,
                 new dev.capstan.http.Webhooks(apps::specs, () -> secret(config.server().webhookSecretFile(),
-                        config.server().webhookSecretEnv(), env)), dev.capstan.http.HttpLimits.defaults());
+                        config.server().webhookSecretEnv(), env)), dev.capstan.http.HttpLimits.defaults()
+                        .withSyncRate(config.server().syncBurst(), config.server().syncEvery()));
     }
 
     /** One app's fetcher and reconciler, with the engine's ports of the identity it runs as. */

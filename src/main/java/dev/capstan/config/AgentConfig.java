@@ -61,12 +61,13 @@ public record AgentConfig(Server server, String namespace, Path cacheDir, Render
      * @param webhookSecretFile file holding the push webhooks' secret; {@code webhookSecretEnv} the env var alternative
      * @param readTokenFile file holding the token the status API and page need (none: reads are open);
      *        {@code readTokenEnv} the env var alternative
+     * @param syncBurst manual syncs of one app accepted at once; {@code syncEvery} then one more per that interval
      */
     public record Server(int port, String tokenFile, String tokenEnv, String webhookSecretFile, String webhookSecretEnv,
-                         String readTokenFile, String readTokenEnv) {
+                         String readTokenFile, String readTokenEnv, int syncBurst, java.time.Duration syncEvery) {
 
         public Server(int port, String tokenFile, String tokenEnv, String webhookSecretFile, String webhookSecretEnv) {
-            this(port, tokenFile, tokenEnv, webhookSecretFile, webhookSecretEnv, null, null);
+            this(port, tokenFile, tokenEnv, webhookSecretFile, webhookSecretEnv, null, null, 10, java.time.Duration.ofSeconds(6));
         }
 
         /** Whether reads of the status API need a token. */

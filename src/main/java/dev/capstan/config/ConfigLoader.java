@@ -85,14 +85,18 @@ public final class ConfigLoader {
     }
 
     private static AgentConfig.Server server(ConfigNode n) {
-        n.allowOnly("port", "tokenFile", "tokenEnv", "webhookSecretFile", "webhookSecretEnv", "readTokenFile", "readTokenEnv");
+        n.allowOnly("port", "tokenFile", "tokenEnv", "webhookSecretFile", "webhookSecretEnv", "readTokenFile", "readTokenEnv",
+                "syncRateLimit");
+        ConfigNode rate = n.child("syncRateLimit");
+        rate.allowOnly("burst", "every");
         if (n.string("readTokenFile").isPresent() && n.string("readTokenEnv").isPresent()) {
             n.problem("readTokenEnv", "set readTokenFile or readTokenEnv, not both");
         }
         return new AgentConfig.Server((int) n.integer("port", 8080, 0, 65535),
                 n.string("tokenFile").orElse(null), n.string("tokenEnv").orElse(null),
                 n.string("webhookSecretFile").orElse(null), n.string("webhookSecretEnv").orElse(null),
-                n.string("readTokenFile").orElse(null), n.string("readTokenEnv").orElse(null));
+                n.string("readTokenFile").orElse(null), n.string("readTokenEnv").orElse(null),
+                (int) rate.integer("burst", 10, 1, 1_000_000), rate.duration("every", Duration.ofSeconds(6), Duration.ofMillis(1)));
     }
 
     private static AgentConfig.Render render(ConfigNode n) {

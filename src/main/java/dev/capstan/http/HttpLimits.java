@@ -18,7 +18,11 @@ import java.time.Duration;
 public record HttpLimits(long maxBodyBytes, Duration idleTimeout, int maxConnections, int syncBurst, Duration syncEvery) {
 
     public static HttpLimits defaults() {
-        return new HttpLimits(1024 * 1024, Duration.ofSeconds(10), 256, 3, Duration.ofSeconds(10));
+        return new HttpLimits(1024 * 1024, Duration.ofSeconds(10), 256, 10, Duration.ofSeconds(6));
+    }
+
+    public HttpLimits withSyncRate(int burst, Duration every) {
+        return new HttpLimits(maxBodyBytes, idleTimeout, maxConnections, burst, every);
     }
 
     public HttpLimits withIdleTimeout(Duration timeout) {

@@ -52,7 +52,7 @@ final class AgentHarness implements AutoCloseable {
     /** @param more further keys of the application ({@code helm: ...}), as YAML lines indented by four spaces */
     void start(String destination, String path, String sync, String more) throws Exception {
         AgentConfig config = ConfigLoader.parse("test.yaml", """
-                server: {port: 0, tokenEnv: SYNC_TOKEN, webhookSecretEnv: HOOK_SECRET}
+                server: {port: 0, tokenEnv: SYNC_TOKEN, webhookSecretEnv: HOOK_SECRET, syncRateLimit: {burst: 1000}}
                 namespace: %s
                 cacheDir: %s
                 applications:

@@ -121,7 +121,7 @@ class StatusServerTest {
 
     @Test
     void manualSyncsAreRateLimitedPerApp() {
-        HttpJson http = start(false, HttpLimits.defaults());
+        HttpJson http = start(false, HttpLimits.defaults().withSyncRate(3, Duration.ofSeconds(10)));
         for (int i = 0; i < 3; i++) {
             assertEquals(202, http.post("/api/v1/applications/shop/sync", SYNC_TOKEN).statusCode());
         }
