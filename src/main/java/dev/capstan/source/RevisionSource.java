@@ -14,6 +14,14 @@ public interface RevisionSource {
         return sync();
     }
 
+    /**
+     * Whether commit {@code sha} has {@code ancestor} in its history (empty: cannot tell).
+     * A source without history (a directory) cannot tell.
+     */
+    default java.util.Optional<Boolean> descendsFrom(String sha, String ancestor) throws GitSourceException {
+        return java.util.Optional.empty();
+    }
+
     /** The files at a commit this source fetched before. */
     RevisionTree snapshotAt(String sha) throws GitSourceException;
 }

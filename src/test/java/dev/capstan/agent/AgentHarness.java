@@ -37,9 +37,15 @@ final class AgentHarness implements AutoCloseable {
     HttpJson http;
 
     AgentHarness(Path tmp, KubeControlPlane cp, String agentNamespace) {
+        this(tmp, cp.config(), agentNamespace);
+    }
+
+    /** @param config how the agent reaches the API server (through a fault proxy, as another identity) */
+    AgentHarness(Path tmp, io.fabric8.kubernetes.client.Config config, String agentNamespace) {
         this.remote = GitRemote.create(tmp.resolve("origin"));
         this.daemon = new GitDaemonServer(remote.bareDir());
-        this.client = cp.newClient(requests);
+        this.client = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config)
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("request-log", requests)).build();
         this.agentNamespace = agentNamespace;
         this.cache = tmp.resolve("cache");
     }
