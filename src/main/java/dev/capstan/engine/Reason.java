@@ -2,5 +2,5 @@ package dev.capstan.engine;
 
 /** Why a sync failed, named for the pipeline step that failed (as Flux names its Ready reasons). */
 public enum Reason {
-    FetchFailed, RenderFailed, ValidationFailed, ApplyFailed, PruneFailed, HealthCheckFailed
+    FetchFailed, HistoryRewritten, RenderFailed, ValidationFailed, ApplyFailed, PruneFailed, HealthCheckFailed
 }

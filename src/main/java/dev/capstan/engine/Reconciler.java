@@ -101,6 +101,16 @@ public final class Reconciler {
             return new SyncOutcome.FetchFailed(e.getMessage());
         }
         listener.fetched(snapshot.revision());
+        Optional<String> rewritten;
+        try {
+            rewritten = manual ? Optional.empty()
+                    : RewrittenHistory.check(snapshot.revision(), ports.inventories().read(app.name()).revision(), source);
+        } catch (GitSourceException e) {
+            return new SyncOutcome.FetchFailed(e.getMessage());
+        }
+        if (rewritten.isPresent()) {
+            return new Rejected(snapshot.revision(), Reason.HistoryRewritten, rewritten.get());
+        }
         if (manual) {
             held.release();
         } else if (held.holds(snapshot.revision().sha(), clock.instant())) {

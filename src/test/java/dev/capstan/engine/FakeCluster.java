@@ -61,6 +61,8 @@ final class FakeCluster implements EnginePorts.Render, EnginePorts.LiveState, En
     final Set<String> crashing = new HashSet<>();
     final Set<String> unrenderable = new HashSet<>();
     boolean gitDown;
+    /** Commits whose history does not hold the ones before them (a force-push, another repository). */
+    final Set<String> rewritten = new HashSet<>();
 
     private final Map<String, List<Map<String, Object>>> commits = new LinkedHashMap<>();
     private final Map<String, Revision> revisions = new HashMap<>();
@@ -126,6 +128,11 @@ final class FakeCluster implements EnginePorts.Render, EnginePorts.LiveState, En
             throw new GitSourceException("cannot reach git://example/repo.git");
         }
         return tree(head);
+    }
+
+    @Override
+    public java.util.Optional<Boolean> descendsFrom(String sha, String ancestor) {
+        return java.util.Optional.of(!rewritten.contains(sha));
     }
 
     @Override

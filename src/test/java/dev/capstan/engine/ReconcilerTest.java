@@ -249,6 +249,33 @@ class ReconcilerTest {
     }
 
     @Test
+    void aRewrittenHistoryIsNotAppliedOrPrunedUntilAPersonSyncs() {
+        world.commit("v1", List.of(configMap("a", 0), configMap("b", 0)));
+        Reconciler r = reconciler();
+        assertInstanceOf(SyncOutcome.Succeeded.class, r.reconcile(false));
+        String forced = world.commit("force-pushed", List.of(configMap("a", 0)));
+        world.rewritten.add(forced);
+        world.calls.clear();
+
+        SyncOutcome held = r.reconcile(false);
+
+        SyncOutcome.Rejected rejected = assertInstanceOf(SyncOutcome.Rejected.class, held);
+        assertEquals(Reason.HistoryRewritten, rejected.reason());
+        assertTrue(rejected.message().contains("sync by hand"), rejected.message());
+        assertEquals(List.of("fetch"), world.calls, "nothing rendered, applied or pruned");
+        assertEquals(List.of("a", "b"), liveNames());
+
+        assertInstanceOf(SyncOutcome.Succeeded.class, r.reconcile(true), "a person's sync accepts it");
+        assertEquals(List.of("a"), liveNames());
+        String next = world.commit("on top", List.of(configMap("a", 0), configMap("c", 0)));
+        assertInstanceOf(SyncOutcome.Succeeded.class, r.reconcile(false), "what follows the accepted commit is followed: " + next);
+    }
+
+    private List<String> liveNames() {
+        return world.live.keySet().stream().map(dev.capstan.plan.ObjectRef::name).sorted().toList();
+    }
+
+    @Test
     void aFetchFailureStopsTheSyncAtOnce() {
         world.commit("v1", List.of(configMap("a", 0)));
         world.gitDown = true;

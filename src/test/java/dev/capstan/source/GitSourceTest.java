@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -141,6 +142,36 @@ class GitSourceTest {
 
             remote.resetHardAndForcePush(c1);
             assertEquals(c1, source.sync().revision().sha(), "back to an older commit");
+        }
+    }
+
+    @Test
+    void tellsAPushForwardFromARewrittenHistoryThroughShallowFetches() throws Exception {
+        String c1 = remote.commit("first", Map.of("app/cm.yaml", "v: 1\n"));
+        try (GitDaemonServer daemon = new GitDaemonServer(remote.bareDir())) {
+            List<String> requests = new ArrayList<>();
+            GitSource source = source(daemon.url(), "main", GitCredentials.none(), requests);
+            assertEquals(c1, source.sync().revision().sha());
+            String c2 = remote.commit("second", Map.of("app/cm.yaml", "v: 2\n"));
+            source.sync();
+            requests.clear();
+            assertEquals(Optional.of(true), source.descendsFrom(c2, c1), "one commit on top: its own parent says so");
+            assertEquals(List.of(), requests, "no request needed");
+
+            for (int i = 3; i <= 8; i++) {
+                remote.commit("commit " + i, Map.of("app/cm.yaml", "v: " + i + "\n"));
+            }
+            String c8 = source.sync().revision().sha();
+            assertEquals(Optional.of(true), source.descendsFrom(c8, c2), "six commits pushed at once: history deepened once");
+
+            remote.resetHardAndForcePush(c1);
+            String older = source.sync().revision().sha();
+            assertEquals(c1, older);
+            assertEquals(Optional.of(false), source.descendsFrom(older, c8), "force-pushed back to an older commit");
+            String rewritten = remote.commit("rewritten", Map.of("app/cm.yaml", "v: 9\n"));
+            source.sync();
+            assertEquals(Optional.of(false), source.descendsFrom(rewritten, c8), "a new commit on the rewritten branch");
+            assertEquals(Optional.of(true), source.descendsFrom(rewritten, c1));
         }
     }
 
