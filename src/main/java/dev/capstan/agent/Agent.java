@@ -131,7 +131,7 @@ public final class Agent implements AutoCloseable {
         ApplicationSpec spec = definition.spec();
         // apps following the same repository share its ls-remote answers and its object store (one fetch per push)
         GitSource source = new GitSource(spec.repo().url(), spec.repo().ref(), definition.credentials(),
-                config.cacheDir().resolve(key), 60, (op, ok, nanos) -> metrics.gitRequest(key, op, ok, nanos),
+                config.cacheDir().resolve(key), (int) Math.max(1, spec.repo().timeout().toSeconds()), (op, ok, nanos) -> metrics.gitRequest(key, op, ok, nanos),
                 sharedRefs, spec.sync().interval().multipliedBy(9).dividedBy(10), sharedStores, config.cacheDir().resolve("repos"));
         return new Apps.Running(definition, source, new Reconciler(spec, source, tenants.ports(definition.user()),
                 recorder.listenerFor(key, drift), Clock.systemUTC()));

@@ -63,7 +63,7 @@ public record ApplicationResource(String namespace, String name, String uid, lon
             spec.problem("repo", "required");
         }
         ConfigNode repoNode = spec.child("repo");
-        repoNode.allowOnly("url", "ref", "path", "secretRef");
+        repoNode.allowOnly("url", "ref", "path", "secretRef", "timeout");
         ConfigNode ref = repoNode.child("secretRef");
         ref.allowOnly("name");
         String secretRef = ref.string("name").orElse(null);

@@ -15,8 +15,16 @@ public record ApplicationSpec(String name, Repo repo, Destination destination, S
     }
 
     /** @param ref branch, tag or full commit SHA; @param path directory inside the repository ("" for its root) */
-    public record Repo(String url, String ref, String path, Auth auth) {
+    /** @param timeout how long one Git request (ls-remote, fetch) may take, connecting and waiting for data included */
+    public record Repo(String url, String ref, String path, Auth auth, Duration timeout) {
+
+        public Repo(String url, String ref, String path, Auth auth) {
+            this(url, ref, path, auth, DEFAULT_GIT_TIMEOUT);
+        }
     }
+
+    /** A Git server that answers nothing for a minute is down, whatever its socket says. */
+    public static final Duration DEFAULT_GIT_TIMEOUT = Duration.ofSeconds(60);
 
     /**
      * Credentials: for HTTPS a password or token from a file or an env var (never from the

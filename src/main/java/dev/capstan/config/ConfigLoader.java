@@ -213,7 +213,7 @@ public final class ConfigLoader {
     }
 
     static ApplicationSpec.Repo repo(ConfigNode n) {
-        n.allowOnly("url", "ref", "path", "auth");
+        n.allowOnly("url", "ref", "path", "auth", "timeout");
         return repo(n, auth(n.child("auth")));
     }
 
@@ -228,7 +228,8 @@ public final class ConfigLoader {
             n.problem("url", "\"" + Secrets.redactUrls(url) + "\" is not a repository URL Capstan can use; "
                     + "write https://, http://, git://, ssh:// or file://, or user@host:path");
         }
-        return new ApplicationSpec.Repo(url, n.string("ref").orElse("HEAD"), path, auth);
+        return new ApplicationSpec.Repo(url, n.string("ref").orElse("HEAD"), path, auth,
+                n.duration("timeout", ApplicationSpec.DEFAULT_GIT_TIMEOUT, Duration.ofSeconds(1)));
     }
 
     private static ApplicationSpec.Auth auth(ConfigNode a) {

@@ -35,6 +35,10 @@ final class AgentHarness implements AutoCloseable {
     private final Path cache;
     Agent agent;
     HttpJson http;
+    /** The repository URL the agent is given (default: the daemon's). */
+    String repoUrl;
+    /** More keys of {@code repo:} (", timeout: 2s"). */
+    String repoOptions = "";
 
     AgentHarness(Path tmp, KubeControlPlane cp, String agentNamespace) {
         this(tmp, cp.config(), agentNamespace);
@@ -63,10 +67,10 @@ final class AgentHarness implements AutoCloseable {
                 cacheDir: %s
                 applications:
                   - name: shop
-                    repo: {url: "%s", ref: main, path: %s}
+                    repo: {url: "%s", ref: main, path: %s%s}
                     destination: {namespace: %s}
                     sync: {%s}
-                """.formatted(agentNamespace, cache, daemon.url(), path, destination, sync) + more);
+                """.formatted(agentNamespace, cache, repoUrl != null ? repoUrl : daemon.url(), path, repoOptions, destination, sync) + more);
         Map<String, String> env = new HashMap<>(Map.of("SYNC_TOKEN", TOKEN, "HOOK_SECRET", HOOK_SECRET));
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")); // where kustomize is found
         agent = new Agent(config, client, env).start();

@@ -163,6 +163,7 @@ public final class FaultProxy implements AutoCloseable {
             }
             if (fault != null) {
                 injected.incrementAndGet();
+                drainBody(head, in); // a server that answers before reading the body makes clients hang or see a reset
                 switch (fault.kind()) {
                     case ANSWER -> {
                         answer(client.getOutputStream(), fault);
@@ -192,6 +193,13 @@ public final class FaultProxy implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             // either side went away: so does the other
+        }
+    }
+
+    private static void drainBody(String head, InputStream in) throws IOException {
+        java.util.regex.Matcher length = Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(head);
+        if (length.find()) {
+            in.readNBytes(Integer.parseInt(length.group(1)));
         }
     }
 

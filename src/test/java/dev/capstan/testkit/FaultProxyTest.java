@@ -55,6 +55,18 @@ class FaultProxyTest {
             assertEquals(3, e.getStatus().getDetails().getRetryAfterSeconds());
             assertEquals(1, proxy.injected());
             assertEquals("v", client.configMaps().inNamespace(ns.name()).withName("through").get().getData().get("k"));
+
+            ConfigMap edit = new ConfigMapBuilder().withNewMetadata().withName("through").endMetadata().addToData("k", "w").build();
+            proxy.inject(FaultProxy.Fault.answer("PATCH", "/configmaps/through", 500, 0, 1).times(1));
+            assertEquals(500, assertThrows(KubernetesClientException.class, () -> client.configMaps().inNamespace(ns.name())
+                    .resource(edit).fieldManager("t").serverSideApply()).getCode(), "an answer to a request with a body");
+            proxy.inject(FaultProxy.Fault.of(FaultProxy.Kind.RESET, "PATCH", "/configmaps/through", java.time.Duration.ZERO, 1).times(1));
+            assertThrows(KubernetesClientException.class, () -> client.configMaps().inNamespace(ns.name()).resource(edit)
+                    .fieldManager("t").serverSideApply(), "a reset");
+            assertEquals("w", client.configMaps().inNamespace(ns.name()).resource(edit).fieldManager("t").forceConflicts()
+                    .serverSideApply()
+                    .getData().get("k"), "then through again");
+            assertEquals(3, proxy.injected());
         }
     }
 }

@@ -126,6 +126,31 @@ public final class GitRemote implements AutoCloseable {
         }
     }
 
+    /**
+     * Replaces the remote branch with an unrelated history: one root commit holding only
+     * {@code files} (path -> content), force-pushed. Later commits go on top of it.
+     */
+    public String replaceHistory(String branch, String message, Map<String, String> files) {
+        try {
+            git.checkout().setOrphan(true).setName("replaced-" + System.nanoTime()).call();
+            git.rm().setCached(false).addFilepattern(".").call();
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                Path p = work.resolve(f.getKey());
+                Files.createDirectories(p.getParent());
+                Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
+                git.add().addFilepattern(f.getKey()).call();
+            }
+            RevCommit c = git.commit().setMessage(message).setAuthor("Other", "other@example.com")
+                    .setCommitter("Other", "other@example.com").call();
+            git.push().setRemote("origin").setForce(true).setRefSpecs(new RefSpec("+HEAD:refs/heads/" + branch)).call();
+            return c.name();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GitAPIException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Deletes a branch on the remote (git push origin :name). */
     public void deleteRemoteBranch(String name) {
         try {
