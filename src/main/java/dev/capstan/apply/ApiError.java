@@ -81,7 +81,11 @@ public record ApiError(String text, boolean permanent, boolean immutable) {
         if (text.length() > MAX_TEXT) {
             text = text.substring(0, MAX_TEXT) + " ...";
         }
-        return new ApiError(text, code == 422 || code == 400, immutable);
+        boolean undecodable = DryRunRetry.undecodable(code, message);
+        if (undecodable) {
+            text += "; the manifest does not fit the API's schema (a field of the wrong type, an unknown field, or bad base64)";
+        }
+        return new ApiError(text, code == 422 || code == 400 || undecodable, immutable);
     }
 
     /**

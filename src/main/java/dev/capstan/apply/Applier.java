@@ -39,12 +39,17 @@ public final class Applier {
     private final KubernetesClient client;
     private final DiscoveryCache discovery;
     private final ApplyOptions options;
+    /** The same identity without the client's own retries: {@link DryRunRetry} decides for dry-runs. */
+    private final KubernetesClient dryRunClient;
 
     private final ApplyPool pool;
     private final ProvenCreates provenCreates;
 
     public Applier(KubernetesClient client, DiscoveryCache discovery, ApplyOptions options) {
         this.client = client;
+        this.dryRunClient = client.newClient(new io.fabric8.kubernetes.client.RequestConfigBuilder(
+                client.getConfiguration().getRequestConfig()).withRequestRetryBackoffLimit(0).build())
+                .adapt(KubernetesClient.class);
         this.discovery = discovery;
         this.options = options;
         this.provenCreates = new ProvenCreates(client, discovery);
@@ -122,13 +127,14 @@ public final class Applier {
      */
     private void validate(String app, List<PlanEntry> entries, Map<ObjectRef, Boolean> exists, Map<ObjectRef, String> recreate,
                           boolean recreateAll, ChangeSet changes, boolean justServed) throws ApplyException {
-        List<Problem> problems = pool.map(entries, e -> validate(app, e, exists, recreate, recreateAll, justServed));
-        List<String> failures = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Problem> problems = pool.map(entries, e -> validate(app, e, exists, recreate, recreateAll, justServed, failing));
+        List<String[]> failures = new ArrayList<>();
         List<ObjectRef> failed = new ArrayList<>();
         boolean permanent = false;
         for (int i = 0; i < entries.size(); i++) {
             if (problems.get(i) != null) {
-                failures.add(entries.get(i).desired().describe() + ": " + problems.get(i).text());
+                failures.add(new String[] {entries.get(i).desired().describe(), problems.get(i).text()});
                 failed.add(entries.get(i).ref());
                 permanent |= problems.get(i).permanent();
             }
@@ -139,7 +145,7 @@ public final class Applier {
                 changes.add(problems.get(i) != null ? new Change(e.ref(), Action.FAILED, problems.get(i).text())
                         : new Change(e.ref(), Action.SKIPPED, "not applied: the change set failed validation"));
             }
-            throw new ApplyException(String.join("; ", failures), changes, failed.size() == 1 ? failed.get(0) : null, permanent);
+            throw new ApplyException(Failures.summarize(failures), changes, failed.size() == 1 ? failed.get(0) : null, permanent);
         }
     }
 
@@ -158,9 +164,9 @@ public final class Applier {
      * for immutable fields and may be recreated. Returns the problem, or null when valid.
      */
     private Problem validate(String app, PlanEntry e, Map<ObjectRef, Boolean> exists, Map<ObjectRef, String> recreate,
-                             boolean recreateAll, boolean justServed) {
+                             boolean recreateAll, boolean justServed, java.util.concurrent.atomic.AtomicBoolean failing) {
         try {
-            GenericKubernetesResource result = justServed ? dryRunWithRetry(e) : serverSideApply(resource(e), true);
+            GenericKubernetesResource result = dryRunWithRetry(e, justServed, failing);
             // A dry-run create has no resourceVersion: the object does not exist yet.
             String rv = result.getMetadata().getResourceVersion();
             boolean existing = rv != null && !rv.isEmpty();
@@ -282,16 +288,22 @@ public final class Applier {
         }
     }
 
-    private GenericKubernetesResource dryRunWithRetry(PlanEntry e) throws MissingKindException {
+    /** @param failing set once a dry-run of this sync spent its attempts on a transient failure: the rest are sent once */
+    private GenericKubernetesResource dryRunWithRetry(PlanEntry e, boolean justServed,
+                                                      java.util.concurrent.atomic.AtomicBoolean failing) throws MissingKindException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return serverSideApply(resource(e), true);
+                return serverSideApply(resource(e, dryRunClient), true);
             } catch (KubernetesClientException ex) {
-                if (ex.getCode() != 404 || attempt >= 10) {
+                Optional<java.time.Duration> wait = DryRunRetry.after(attempt, ex, justServed);
+                if (wait.isEmpty() || failing.get()) {
+                    if (wait.isEmpty() && DryRunRetry.transientFailure(ex, justServed)) {
+                        failing.set(true);
+                    }
                     throw ex;
                 }
                 try {
-                    Thread.sleep(200L * attempt);
+                    Thread.sleep(wait.get().toMillis());
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     throw ex;
@@ -334,6 +346,10 @@ public final class Applier {
     }
 
     private Resource<GenericKubernetesResource> resource(PlanEntry e) throws MissingKindException {
+        return resource(e, client);
+    }
+
+    private Resource<GenericKubernetesResource> resource(PlanEntry e, KubernetesClient client) throws MissingKindException {
         Optional<ResourceDefinitionContext> ctx = discovery.current().context(e.apiVersion(), e.ref().kind());
         if (ctx.isEmpty()) {
             throw new MissingKindException("the cluster does not serve " + e.apiVersion() + " " + e.ref().kind()

@@ -150,6 +150,35 @@ class ApiFaultsEndToEndTest {
                 faultedMillis, injected);
     }
 
+    @org.junit.jupiter.api.Test
+    void aManifestTheServerCannotDecodeIsReportedAfterOneDryRunNotTenRetries() throws Exception {
+        Map<String, String> files = configMaps(0, 5, "v1");
+        files.put("app/web.yaml", """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web}
+                spec:
+                  replicas: "three"
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec: {containers: [{name: web, image: "nginx:1.27"}]}
+                """);
+        h.remote.commit("wrong type", files);
+        long start = System.nanoTime();
+        h.start(ns, "app", "interval: 1h, prune: true");
+        Map<String, Object> status = h.awaitSyncs(1);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals("Failed", status.get("phase"));
+        String message = String.valueOf(status.get("message"));
+        assertTrue(message.contains(".spec.replicas: expected numeric") && message.contains("does not fit the API's schema"), message);
+        long sends = h.requests.all().stream().filter(r -> r.startsWith("PATCH ") && r.contains("/deployments/web")).count();
+        assertEquals(1, sends, "one dry-run, no retry: " + h.requests.all());
+        assertTrue(h.requests.mutating().stream().noneMatch(r -> r.contains("/configmaps/cm-") && !r.contains("dryRun")),
+                "nothing applied: " + h.requests.mutating());
+        System.out.printf("undecodable manifest: reported in %d ms after %d dry-run(s)%n", millis, sends);
+    }
+
     private Set<String> names(KubernetesClient client) {
         return client.configMaps().inNamespace(ns).list().getItems().stream().map(c -> c.getMetadata().getName())
                 .filter(n -> !n.equals("kube-root-ca.crt")).collect(Collectors.toSet());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capstan.testkit.GitGate;
 import dev.capstan.testkit.GitGate.Mode;
+import dev.capstan.testkit.GitHttpServer;
 import dev.capstan.testkit.KubeControlPlane;
 import dev.capstan.testkit.KubeTest;
 import dev.capstan.testkit.TestNamespace;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Git misbehaving under a running agent, through a {@link GitGate} in front of a real
- * git:// server: down, hanging, a pack corrupt or cut short, the branch deleted, force-pushed
+ * Git server over smart HTTP (git http-backend): down, hanging, a pack corrupt or cut short, the branch deleted, force-pushed
  * to an older commit, the repository replaced by an unrelated one. Each time the last good
  * revision stays applied, the status says what happened, and nothing is pruned.
  */
@@ -38,6 +39,7 @@ class GitFaultsEndToEndTest {
     Path tmp;
 
     private AgentHarness h;
+    private GitHttpServer server;
     private GitGate gate;
     private String ns;
 
@@ -45,8 +47,10 @@ class GitFaultsEndToEndTest {
     void setUp(TestNamespace namespace, KubeControlPlane cp) throws Exception {
         ns = namespace.name();
         h = new AgentHarness(tmp, cp, "capstan-" + ns.substring(2));
-        gate = new GitGate(Integer.parseInt(h.daemon.url().replaceAll(".*:(\\d+)/.*", "$1")));
-        h.repoUrl = gate.url(h.daemon.url());
+        // smart HTTP (git http-backend): what most servers speak, and where JGit enforces repo.timeout
+        server = new GitHttpServer(h.remote.bareDir(), null);
+        gate = new GitGate(Integer.parseInt(server.url().replaceAll(".*:(\\d+)/.*", "$1")));
+        h.repoUrl = gate.url(server.url());
         h.repoOptions = ", timeout: 2s";
     }
 
@@ -54,6 +58,7 @@ class GitFaultsEndToEndTest {
     void tearDown(KubernetesClient client) {
         h.close();
         gate.close();
+        server.close();
         client.namespaces().withName(ns).delete();
     }
 

@@ -77,6 +77,7 @@ public final class FaultProxy implements AutoCloseable {
     });
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final AtomicInteger injected = new AtomicInteger();
+    private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private static final class Rule {
@@ -98,11 +99,6 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /**
-     * Every connection carries one request: the proxy asks the API server to close after
-     * its answer and relays bytes, so it needs no HTTP framing of its own, and a watch's
-     * WebSocket upgrade passes through like any other request.
-     */
     public FaultProxy(KubeControlPlane upstream, Path dir) throws IOException, InterruptedException {
         this.upstream = upstream;
         SelfSignedTls tls = SelfSignedTls.create(dir, "fault-proxy");
@@ -146,61 +142,121 @@ public final class FaultProxy implements AutoCloseable {
         return injected.get();
     }
 
+    /**
+     * One client connection, paired with one upstream connection for its life: requests are
+     * read one by one (clients do not pipeline, so when one arrives every earlier answer
+     * was delivered) and either passed on or answered here; answers from upstream are
+     * relayed as they come. After a WebSocket upgrade both directions are relayed raw.
+     */
     private void handle(Socket client) {
+        open.add(client);
+        Socket up = null;
         try (client) {
             InputStream in = client.getInputStream();
-            String head = readHead(in);
-            if (head == null) {
-                return;
-            }
-            String[] requestLine = head.substring(0, head.indexOf("\r\n")).split(" ");
-            Fault fault = null;
-            for (Rule r : rules) {
-                if (r.fault.matches(requestLine[0], requestLine[1]) && r.fires()) {
-                    fault = r.fault;
-                    break;
-                }
-            }
-            if (fault != null) {
-                injected.incrementAndGet();
-                drainBody(head, in); // a server that answers before reading the body makes clients hang or see a reset
-                switch (fault.kind()) {
-                    case ANSWER -> {
-                        answer(client.getOutputStream(), fault);
-                        return;
-                    }
-                    case RESET -> {
-                        client.setSoLinger(true, 0); // a TCP reset, not a clean close
-                        return;
-                    }
-                    case STALL -> {
-                        Thread.sleep(fault.delay().toMillis());
-                        return;
-                    }
-                    case DELAY -> Thread.sleep(fault.delay().toMillis());
-                    default -> throw new IllegalStateException();
-                }
-            }
+            OutputStream out = client.getOutputStream();
             URI api = URI.create(upstream.url());
-            try (Socket up = upstreamTls.createSocket(api.getHost(), api.getPort())) {
-                OutputStream toUpstream = up.getOutputStream();
-                toUpstream.write(closeAfterAnswer(head).getBytes(StandardCharsets.ISO_8859_1));
+            up = upstreamTls.createSocket(api.getHost(), api.getPort());
+            open.add(up);
+            Socket upstreamSocket = up;
+            threads.execute(() -> {
+                try {
+                    pipe(upstreamSocket.getInputStream(), out);
+                } catch (IOException e) {
+                    // upstream gone
+                } finally {
+                    closeQuietly(client); // the client learns the connection ended
+                }
+            });
+            OutputStream toUpstream = up.getOutputStream();
+            for (String head = readHead(in); head != null; head = readHead(in)) {
+                byte[] body = readBody(head, in);
+                String[] requestLine = head.substring(0, head.indexOf("\r\n")).split(" ");
+                Fault fault = null;
+                for (Rule r : rules) {
+                    if (r.fault.matches(requestLine[0], requestLine[1]) && r.fires()) {
+                        fault = r.fault;
+                        break;
+                    }
+                }
+                if (fault != null) {
+                    injected.incrementAndGet();
+                    switch (fault.kind()) {
+                        case ANSWER -> {
+                            answer(out, fault);
+                            continue;
+                        }
+                        case RESET -> {
+                            client.setSoLinger(true, 0); // a TCP reset, not a clean close
+                            return;
+                        }
+                        case STALL -> {
+                            Thread.sleep(fault.delay().toMillis());
+                            return;
+                        }
+                        case DELAY -> Thread.sleep(fault.delay().toMillis());
+                        default -> throw new IllegalStateException();
+                    }
+                }
+                toUpstream.write(head.getBytes(StandardCharsets.ISO_8859_1));
+                toUpstream.write(body);
                 toUpstream.flush();
-                threads.execute(() -> pipe(in, toUpstream)); // the body, or a WebSocket's frames
-                pipe(up.getInputStream(), client.getOutputStream());
+                if (head.toLowerCase(Locale.ROOT).contains("\r\nupgrade:")) {
+                    pipe(in, toUpstream); // a WebSocket: frames from here on
+                    return;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             // either side went away: so does the other
+        } finally {
+            closeQuietly(up);
+            open.remove(client);
+            if (up != null) {
+                open.remove(up);
+            }
         }
     }
 
-    private static void drainBody(String head, InputStream in) throws IOException {
+    private static void closeQuietly(Socket s) {
+        try {
+            if (s != null) {
+                s.close();
+            }
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
+    /** The request's body as sent (Content-Length, or chunked with its framing), to pass on or drop whole. */
+    private static byte[] readBody(String head, InputStream in) throws IOException {
         java.util.regex.Matcher length = Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(head);
         if (length.find()) {
-            in.readNBytes(Integer.parseInt(length.group(1)));
+            return in.readNBytes(Integer.parseInt(length.group(1)));
         }
+        if (!Pattern.compile("(?im)^transfer-encoding:.*chunked").matcher(head).find()) {
+            return new byte[0];
+        }
+        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        while (true) {
+            String sizeLine = readLine(in);
+            raw.writeBytes((sizeLine + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
+            raw.writeBytes(in.readNBytes(size + 2));
+            if (size == 0) {
+                return raw.toByteArray();
+            }
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
     }
 
     /** The request head up to and including the blank line, or null at end of stream. */
@@ -218,27 +274,14 @@ public final class FaultProxy implements AutoCloseable {
         return null;
     }
 
-    /** The head with {@code Connection: close}, unless it asks for an upgrade (a WebSocket stays open). */
-    private static String closeAfterAnswer(String head) {
-        if (head.toLowerCase(Locale.ROOT).contains("\r\nupgrade:")) {
-            return head;
-        }
-        StringBuilder out = new StringBuilder();
-        for (String line : head.split("\r\n")) {
-            if (!line.isEmpty() && !line.toLowerCase(Locale.ROOT).startsWith("connection:")
-                    && !line.toLowerCase(Locale.ROOT).startsWith("keep-alive:")) {
-                out.append(line).append("\r\n");
-            }
-        }
-        return out.append("Connection: close\r\n\r\n").toString();
-    }
-
     private static void pipe(InputStream from, OutputStream to) {
         byte[] buf = new byte[16 * 1024];
         try {
             for (int n = from.read(buf); n >= 0; n = from.read(buf)) {
-                to.write(buf, 0, n);
-                to.flush();
+                synchronized (to) { // answers written here share the client's stream
+                    to.write(buf, 0, n);
+                    to.flush();
+                }
             }
         } catch (IOException e) {
             // closed on either side
@@ -256,11 +299,13 @@ public final class FaultProxy implements AutoCloseable {
         byte[] status = ("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"injected by the fault proxy: "
                 + reason + "\",\"reason\":\"" + reason + "\"" + details + ",\"code\":" + fault.status() + "}").getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 " + fault.status() + " " + reason + "\r\nContent-Type: application/json\r\nContent-Length: "
-                + status.length + "\r\nConnection: close\r\n"
+                + status.length + "\r\n"
                 + (fault.retryAfterSeconds() > 0 ? "Retry-After: " + fault.retryAfterSeconds() + "\r\n" : "") + "\r\n";
-        out.write(head.getBytes(StandardCharsets.ISO_8859_1));
-        out.write(status);
-        out.flush();
+        synchronized (out) {
+            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+            out.write(status);
+            out.flush();
+        }
     }
 
     private static SSLContext trustAll() {
@@ -294,6 +339,7 @@ public final class FaultProxy implements AutoCloseable {
         } catch (IOException e) {
             // closing anyway
         }
+        open.forEach(FaultProxy::closeQuietly);
         threads.shutdownNow();
     }
 }

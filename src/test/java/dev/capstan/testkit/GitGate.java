@@ -13,10 +13,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A TCP gate in front of a git:// server that fails on cue: the server down (connection
+ * A TCP gate in front of a Git server (smart HTTP or git://) that fails on cue: the server down (connection
  * refused), hanging (accepts, never answers), or a fetch whose pack arrives corrupt or cut
- * short. ls-remote passes untouched in the pack modes: only bytes after the client's
- * {@code want} lines are damaged, as a broken proxy or disk would damage a transfer.
+ * short. ls-remote passes untouched in the pack modes: only the answer to a fetch (after
+ * git://'s {@code want} lines, or smart HTTP's upload-pack POST) is damaged, as a broken
+ * proxy or disk would damage a transfer.
  */
 public final class GitGate implements AutoCloseable {
 
@@ -33,10 +34,11 @@ public final class GitGate implements AutoCloseable {
         return t;
     });
     private volatile Mode mode = Mode.PASS;
+    private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listening;
     private volatile boolean closed;
 
-    /** @param upstream the git:// URL's port of the real server */
+    /** @param upstream the port of the real server */
     public GitGate(int upstream) throws IOException {
         this.upstreamPort = upstream;
         ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -49,8 +51,15 @@ public final class GitGate implements AutoCloseable {
         return upstreamUrl.replace(":" + upstreamPort + "/", ":" + port + "/");
     }
 
-    /** From now on; DOWN closes the port (connections are refused), any other mode opens it again. */
+    /**
+     * From now on, for new connections: open ones are cut, as a server that went away or
+     * restarted cuts them (an HTTP client's kept-alive connection would otherwise carry on).
+     * DOWN closes the port (connections are refused), any other mode opens it again.
+     */
     public synchronized void mode(Mode next) throws IOException {
+        for (Socket s : open) {
+            s.close();
+        }
         if (next == Mode.DOWN && listening != null) {
             listening.close();
             listening = null;
@@ -79,6 +88,7 @@ public final class GitGate implements AutoCloseable {
 
     private void serve(Socket client) {
         Mode now = mode;
+        open.add(client);
         try (client) {
             if (now == Mode.HANG) {
                 client.getInputStream().transferTo(OutputStream.nullOutputStream()); // reads, never answers
@@ -91,6 +101,8 @@ public final class GitGate implements AutoCloseable {
             }
         } catch (IOException e) {
             // either side went away
+        } finally {
+            open.remove(client);
         }
     }
 
@@ -103,21 +115,21 @@ public final class GitGate implements AutoCloseable {
             OutputStream out = to.getOutputStream();
             for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
                 if (damage == null) {
-                    if (new String(buf, 0, n, StandardCharsets.ISO_8859_1).contains("want ")) {
+                    String sent = new String(buf, 0, n, StandardCharsets.ISO_8859_1);
+                    // git://: the want lines; smart HTTP: the upload-pack POST (its body is gzipped)
+                    if (sent.contains("want ") || sent.startsWith("POST ") && sent.contains("git-upload-pack")) {
                         wanted.set(true);
                     }
                 } else if (wanted.get() && (damage == Mode.CORRUPT_PACK || damage == Mode.TRUNCATE_PACK)) {
-                    int intact = Math.max(0, Math.min(n, INTACT - afterWant));
+                    int start = afterWant;
                     afterWant += n;
-                    if (afterWant > INTACT) {
-                        if (damage == Mode.TRUNCATE_PACK) {
-                            out.write(buf, 0, intact);
-                            out.flush();
-                            return; // the rest never comes
-                        }
-                        for (int i = intact; i < n; i++) {
-                            buf[i] = (byte) ~buf[i];
-                        }
+                    if (damage == Mode.TRUNCATE_PACK && afterWant > INTACT) {
+                        out.write(buf, 0, Math.max(0, INTACT - start));
+                        out.flush();
+                        return; // the rest never comes
+                    }
+                    for (int i = Math.max(0, INTACT - start); damage == Mode.CORRUPT_PACK && i < n && start + i < INTACT + 64; i++) {
+                        buf[i] = (byte) ~buf[i]; // 64 bytes of the pack flipped: framing intact, content wrong
                     }
                 }
                 out.write(buf, 0, n);
