@@ -46,7 +46,7 @@ final class TenantPorts {
     /** @param user null for the agent's own identity */
     EnginePorts ports(String user) {
         return byUser.computeIfAbsent(user == null ? "" : user, u -> EngineAdapters.ports(render, cache,
-                new Applier(clientFor(u), discovery, options), pruner(user), waiter, inventory));
+                new Applier(clientFor(u), clientFor(u, false), discovery, options), pruner(user), waiter, inventory));
     }
 
     /** Deletes as {@code user}: a tenant's finalizer prunes only what the tenant may delete. */
@@ -59,10 +59,24 @@ final class TenantPorts {
     }
 
     private KubernetesClient clientFor(String user) {
-        if (user.isEmpty()) {
+        return clientFor(user, true);
+    }
+
+    /**
+     * @param retries false for the dry-runs' client: the applier decides their retries itself. Built here, from the
+     *        agent's own request config, so it impersonates exactly as the applying client does
+     */
+    private KubernetesClient clientFor(String user, boolean retries) {
+        if (user.isEmpty() && retries) {
             return client;
         }
-        return client.newClient(new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
-                .withImpersonateUsername(user).build()).adapt(KubernetesClient.class);
+        RequestConfigBuilder config = new RequestConfigBuilder(client.getConfiguration().getRequestConfig());
+        if (!user.isEmpty()) {
+            config.withImpersonateUsername(user);
+        }
+        if (!retries) {
+            config.withRequestRetryBackoffLimit(0);
+        }
+        return client.newClient(config.build()).adapt(KubernetesClient.class);
     }
 }

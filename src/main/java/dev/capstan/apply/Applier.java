@@ -45,11 +45,13 @@ public final class Applier {
     private final ApplyPool pool;
     private final ProvenCreates provenCreates;
 
-    public Applier(KubernetesClient client, DiscoveryCache discovery, ApplyOptions options) {
+    /**
+     * @param dryRunClient the same identity as {@code client} (impersonation included: a dry-run must be refused
+     *        exactly where the apply would be) without the client's own retries
+     */
+    public Applier(KubernetesClient client, KubernetesClient dryRunClient, DiscoveryCache discovery, ApplyOptions options) {
         this.client = client;
-        this.dryRunClient = client.newClient(new io.fabric8.kubernetes.client.RequestConfigBuilder(
-                client.getConfiguration().getRequestConfig()).withRequestRetryBackoffLimit(0).build())
-                .adapt(KubernetesClient.class);
+        this.dryRunClient = dryRunClient;
         this.discovery = discovery;
         this.options = options;
         this.provenCreates = new ProvenCreates(client, discovery);

@@ -21,6 +21,8 @@ final class DryRunRetry {
 
     /** Sends of one dry-run at most, the first included. */
     static final int ATTEMPTS = 6;
+    /** Sends of a dry-run whose kind or namespace this sync just created, while it answers 404. */
+    static final int SETTLING_ATTEMPTS = 10;
     private static final Duration FIRST = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(3);
     private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(30);
@@ -40,7 +42,8 @@ final class DryRunRetry {
      * @return how long to wait before the next send; empty to report the failure now
      */
     static Optional<Duration> after(int attempt, int code, String message, Integer retryAfterSeconds, boolean justServed) {
-        if (attempt >= ATTEMPTS || !transientFailure(code, message, justServed)) {
+        // a CRD's endpoint may take several seconds to serve after Established: longer patience for that 404
+        if (attempt >= (code == 404 ? SETTLING_ATTEMPTS : ATTEMPTS) || !transientFailure(code, message, justServed)) {
             return Optional.empty();
         }
         Duration backoff = FIRST.multipliedBy(1L << Math.min(attempt - 1, 5));

@@ -43,5 +43,7 @@ class DryRunRetryTest {
         assertEquals(Optional.empty(), DryRunRetry.after(1, 403, "forbidden", null, false));
         assertEquals(Optional.empty(), DryRunRetry.after(1, 404, "not found", null, false));
         assertTrue(DryRunRetry.after(1, 404, "not found", null, true).isPresent(), "a CRD's endpoint settling");
+        assertTrue(DryRunRetry.after(DryRunRetry.ATTEMPTS, 404, "not found", null, true).isPresent(), "for longer");
+        assertEquals(Optional.empty(), DryRunRetry.after(DryRunRetry.SETTLING_ATTEMPTS, 404, "not found", null, true));
     }
 }

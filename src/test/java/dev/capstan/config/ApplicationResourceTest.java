@@ -66,7 +66,7 @@ class ApplicationResourceTest {
         assertFalse(r.valid());
         assertNull(r.spec());
         assertEquals(List.of(
-                "Application capstan/web: spec.repo.auth: unknown key; known keys here: path, ref, secretRef, url",
+                "Application capstan/web: spec.repo.auth: unknown key; known keys here: path, ref, secretRef, timeout, url",
                 "Application capstan/web: spec.repo.path: must be a path inside the repository (no leading '/' and no '..')",
                 "Application capstan/web: spec.sync.interval: \"soon\" is not a duration; write e.g. 30s, 5m, 1h30m or 500ms"),
                 r.problems());
