@@ -125,7 +125,7 @@ public final class GitSource implements RevisionSource, AutoCloseable {
      * Whether {@code sha} (fetched) has {@code ancestor} in its history: true for a push that
      * moves the ref forward, false for a history that was rewritten (a force-push to an older
      * or another commit, a repository replaced by an unrelated one), empty when it cannot be
-     * told within {@link #ANCESTRY_DEPTH} commits. Fetches are shallow, so history is
+     * told within {@link Ancestry#DEPTH} commits. Fetches are shallow, so history is
      * deepened once (to that depth) only when the commits at hand do not settle it: a push of
      * one commit, or a merge, is settled by the new commit's own parents.
      */
@@ -136,45 +136,16 @@ public final class GitSource implements RevisionSource, AutoCloseable {
         }
         ObjectId start = ObjectId.fromString(sha);
         ObjectId target = ObjectId.fromString(ancestor);
-        Optional<Boolean> answer = walkParents(start, target);
+        Optional<Boolean> answer = Ancestry.walk(repo, start, target, displayUrl());
         if (answer.isEmpty() && !FULL_SHA.matcher(ref).matches()) {
             synchronized (store.fetchLock()) {
                 // by the ref's name (servers refuse a SHA they do not advertise); if it moved since, its history holds sha's
-                fetchOnce(List.of(new RefSpec("+" + (lastRemoteName != null ? lastRemoteName : sha) + ":" + FETCHED)), ANCESTRY_DEPTH);
+                fetchOnce(List.of(new RefSpec("+" + (lastRemoteName != null ? lastRemoteName : sha) + ":" + FETCHED)),
+                        Ancestry.DEPTH);
             }
-            answer = walkParents(start, target);
+            answer = Ancestry.walk(repo, start, target, displayUrl());
         }
         return answer;
-    }
-
-    /** How deep history is fetched to tell whether a new commit descends from the applied one. */
-    static final int ANCESTRY_DEPTH = 200;
-
-    /** Breadth-first over the parents recorded in each commit (shallow boundaries ignored); empty when history runs out here. */
-    private Optional<Boolean> walkParents(ObjectId start, ObjectId target) throws GitSourceException {
-        java.util.ArrayDeque<ObjectId> queue = new java.util.ArrayDeque<>(List.of(start));
-        java.util.Set<ObjectId> seen = new java.util.HashSet<>(queue);
-        boolean missing = false;
-        try (org.eclipse.jgit.lib.ObjectReader reader = repo.newObjectReader()) {
-            while (!queue.isEmpty() && seen.size() <= ANCESTRY_DEPTH * 4) {
-                ObjectId id = queue.poll();
-                if (!reader.has(id)) {
-                    missing = true;
-                    continue;
-                }
-                for (RevCommit parent : RevCommit.parse(reader.open(id, Constants.OBJ_COMMIT).getCachedBytes()).getParents()) {
-                    if (parent.equals(target)) {
-                        return Optional.of(true);
-                    }
-                    if (seen.add(parent.copy())) {
-                        queue.add(parent.copy());
-                    }
-                }
-            }
-        } catch (java.io.IOException e) {
-            throw new GitSourceException("reading the history of " + start.name() + " in " + displayUrl() + " failed: " + e.getMessage());
-        }
-        return missing || !queue.isEmpty() ? Optional.empty() : Optional.of(false);
     }
 
     /** A remote ref name (or a bare SHA) and the commit it points at. */
