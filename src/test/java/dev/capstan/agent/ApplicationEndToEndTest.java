@@ -80,6 +80,9 @@ class ApplicationEndToEndTest {
                     ApplicationKit.Result get = kit.kubectl("get", "applications", "-n", agentNs);
                     assertTrue(get.output().matches("(?s)NAME\\s+REVISION\\s+SYNC\\s+HEALTH\\s+READY\\s+AGE\\s*\\n"
                             + "web\\s+[0-9a-f]{7,}\\s+Synced\\s+Healthy\\s+True\\s+\\S+\\s*\\n.*"), get.output());
+                    // the API server publishes a new CRD's OpenAPI a little after it is Established (seconds on 1.20)
+                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                            .until(() -> kit.kubectl("explain", "application.spec.serviceAccountName").exit() == 0);
                     ApplicationKit.Result explain = kit.kubectl("explain", "application.spec.serviceAccountName");
                     assertTrue(explain.output().contains("impersonat") || explain.output().contains("ServiceAccount"),
                             explain.output());
