@@ -274,7 +274,6 @@ public final class Agent implements AutoCloseable {
         return secret(server.tokenFile(), server.tokenEnv(), env);
     }
 
-    /** A secret from a file (a mounted Secret, re-read each time) or an environment variable. */
     /** Null when reads are open; an unreadable or empty token refuses every read rather than opening them. */
     static java.util.function.Supplier<Optional<String>> readToken(AgentConfig.Server server, Map<String, String> env) {
         if (!server.readsGuarded()) {
@@ -283,6 +282,7 @@ public final class Agent implements AutoCloseable {
         return () -> secret(server.readTokenFile(), server.readTokenEnv(), env).or(() -> Optional.of(""));
     }
 
+    /** A secret from a file (a mounted Secret, re-read each time) or an environment variable. */
     static Optional<String> secret(String file, String envVar, Map<String, String> env) {
         try {
             return Secrets.read(file, envVar, env);

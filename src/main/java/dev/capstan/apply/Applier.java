@@ -298,10 +298,10 @@ public final class Applier {
                 return serverSideApply(resource(e, dryRunClient), true);
             } catch (KubernetesClientException ex) {
                 Optional<java.time.Duration> wait = DryRunRetry.after(attempt, ex, justServed);
+                if (wait.isEmpty() && DryRunRetry.transientFailure(ex, justServed)) {
+                    failing.set(true); // attempts spent on a failing server: the others of this sync stop retrying
+                }
                 if (wait.isEmpty() || failing.get()) {
-                    if (wait.isEmpty() && DryRunRetry.transientFailure(ex, justServed)) {
-                        failing.set(true);
-                    }
                     throw ex;
                 }
                 try {

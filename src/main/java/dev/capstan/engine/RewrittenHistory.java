@@ -16,12 +16,14 @@ import java.util.Optional;
  */
 final class RewrittenHistory {
 
+    private static final java.util.regex.Pattern FULL_SHA = java.util.regex.Pattern.compile("[0-9a-f]{40}");
+
     private RewrittenHistory() {
     }
 
     /** @param applied the commit the inventory records as applied ("" before the first sync) */
     static Optional<String> check(Revision revision, String applied, RevisionSource source) throws GitSourceException {
-        if (applied.isEmpty() || applied.equals(revision.sha()) || revision.ref().matches("[0-9a-f]{40}")
+        if (applied.isEmpty() || applied.equals(revision.sha()) || FULL_SHA.matcher(revision.ref()).matches()
                 || source.descendsFrom(revision.sha(), applied).orElse(true)) {
             return Optional.empty();
         }

@@ -60,8 +60,8 @@ public final class Webhooks {
         }
         boolean verified = switch (provider) {
             case "github" -> verifyGithub(key.get(), headers.get("x-hub-signature-256"), body);
-            case "gitlab" -> equal(key.get(), headers.get("x-gitlab-token"));
-            case "generic" -> equal(key.get(), bearer(headers.get("authorization")));
+            case "gitlab" -> Access.equal(headers.get("x-gitlab-token"), key.get());
+            case "generic" -> Access.equal(bearer(headers.get("authorization")), key.get());
             default -> false;
         };
         if (!verified) {
@@ -146,7 +146,7 @@ public final class Webhooks {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             String expected = HexFormat.of().formatHex(mac.doFinal(body));
-            return equal(expected, header.substring(7).toLowerCase(Locale.ROOT));
+            return Access.equal(header.substring(7).toLowerCase(Locale.ROOT), expected);
         } catch (GeneralSecurityException e) {
             return false;
         }
@@ -156,7 +156,4 @@ public final class Webhooks {
         return header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : null;
     }
 
-    private static boolean equal(String secret, String presented) {
-        return Access.equal(presented, secret);
-    }
 }

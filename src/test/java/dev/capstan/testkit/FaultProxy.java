@@ -10,8 +10,6 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -20,11 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * A TLS-terminating HTTP proxy in front of the test kube-apiserver that misbehaves on
@@ -69,7 +64,7 @@ public final class FaultProxy implements AutoCloseable {
 
     private final KubeControlPlane upstream;
     private final SSLServerSocket server;
-    private final SSLSocketFactory upstreamTls = trustAll().getSocketFactory();
+    private final SSLSocketFactory upstreamTls = SelfSignedTls.trustAll().getSocketFactory();
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "fault-proxy");
         t.setDaemon(true);
@@ -305,29 +300,6 @@ public final class FaultProxy implements AutoCloseable {
             out.write(head.getBytes(StandardCharsets.ISO_8859_1));
             out.write(status);
             out.flush();
-        }
-    }
-
-    private static SSLContext trustAll() {
-        try {
-            SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, new SecureRandom());
-            return tls;
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 
