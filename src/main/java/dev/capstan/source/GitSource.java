@@ -358,9 +358,7 @@ public final class GitSource implements RevisionSource, AutoCloseable {
             }
         }
         String msg = Secrets.redactUrls(causes.toString().replace(url, displayUrl()));
-        String hint = msg.toLowerCase().contains("auth") || msg.contains("401") || msg.contains("403")
-                ? "; check repo.auth" : "; check repo.url and that the server is reachable";
-        return new GitSourceException("git " + op + " " + displayUrl() + " failed: " + msg + hint, null);
+        return new GitSourceException("git " + op + " " + displayUrl() + " failed: " + msg + FailureHint.of(msg), null);
     }
 
 
