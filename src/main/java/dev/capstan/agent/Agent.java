@@ -85,7 +85,7 @@ public final class Agent implements AutoCloseable {
         this.client = client;
         ensureNamespace(client, config.namespace());
         DiscoveryCache discovery = new DiscoveryCache(client);
-        this.cache = new LiveCache(client, discovery::current);
+        this.cache = new LiveCache(client, discovery::current, restrictedTo(config));
         RolloutWaiter waiter = new RolloutWaiter(cache);
         this.statusWriter = new ApplicationStatusWriter(client);
         ResourceStatus resourceStatus = new ResourceStatus(statusWriter, Clock.systemUTC());
@@ -141,7 +141,13 @@ public final class Agent implements AutoCloseable {
         return RenderOptions.defaults()
                 .withLimits(YamlLimits.defaults().withMaxFileBytes(config.render().maxFileBytes())
                         .withMaxDocuments(config.render().maxDocuments()))
-                .withApiPolicy(ApiVersionPolicy.offline(config.render().kubeVersion()));
+                .withApiPolicy(ApiVersionPolicy.offline(config.render().kubeVersion()))
+                .withManagedNamespaces(restrictedTo(config));
+    }
+
+    /** The namespaces a namespaced install is limited to; empty when installed cluster-wide. */
+    private static List<String> restrictedTo(AgentConfig config) {
+        return config.managesAllNamespaces() ? List.of() : config.managedNamespaces();
     }
 
     /** After a sync: the health monitor and the drift detector follow the objects it planned. */
@@ -299,7 +305,9 @@ public final class Agent implements AutoCloseable {
                         .create();
             }
         } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) {
+            if (e.getCode() == 403) { // a namespaced install may not read namespaces: its own exists, or nothing works anyway
+                LOG.debug("cannot check namespace {} ({}); assuming it exists", namespace, e.getMessage());
+            } else if (e.getCode() != 409) {
                 throw e;
             }
         }

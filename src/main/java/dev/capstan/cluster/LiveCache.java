@@ -32,7 +32,11 @@ public final class LiveCache implements AutoCloseable {
 
     private final KubernetesClient client;
     private final Supplier<ClusterDiscovery> discovery;
-    private final Map<String, SharedIndexInformer<GenericKubernetesResource>> informers = new ConcurrentHashMap<>();
+    /** By apiVersion|kind, then by namespace ({@link #ANY} for one informer over all namespaces, and for cluster-scoped kinds). */
+    private final Map<String, Map<String, SharedIndexInformer<GenericKubernetesResource>>> informers = new ConcurrentHashMap<>();
+    private static final String ANY = "*";
+    /** Empty: every namespace is watched by one informer per kind; else one per kind and listed namespace (a namespaced install). */
+    private final java.util.Set<String> namespaces;
     /** By namespace; empty when pods there cannot be listed (asked once, not at every health check). */
     private final Map<String, PodWatch> podInformers = new ConcurrentHashMap<>();
     private final java.util.concurrent.ScheduledExecutorService sweeper;
@@ -56,8 +60,17 @@ public final class LiveCache implements AutoCloseable {
 
     /** @param discovery the current discovery (refreshed by its owner when CRDs change) */
     public LiveCache(KubernetesClient client, Supplier<ClusterDiscovery> discovery) {
+        this(client, discovery, java.util.Set.of());
+    }
+
+    /**
+     * @param namespaces the only namespaces watched (a namespaced install, whose Roles allow no cluster-wide list);
+     *        cluster-scoped kinds are then not watched at all. Empty: all namespaces.
+     */
+    public LiveCache(KubernetesClient client, Supplier<ClusterDiscovery> discovery, java.util.Collection<String> namespaces) {
         this.client = client;
         this.discovery = discovery;
+        this.namespaces = java.util.Set.copyOf(namespaces);
         this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "capstan-pod-watch-sweeper");
             t.setDaemon(true);
@@ -82,9 +95,23 @@ public final class LiveCache implements AutoCloseable {
         }
         synchronized (this) {
             if (!informers.containsKey(key)) {
-                SharedIndexInformer<GenericKubernetesResource> informer = lean(client.genericKubernetesResources(ctx.get())
-                        .inAnyNamespace().withLabel(Ownership.MANAGED_BY_LABEL, Ownership.MANAGED_BY), apiVersion, kind);
-                informers.put(key, informer);
+                Map<String, SharedIndexInformer<GenericKubernetesResource>> byNamespace = new java.util.HashMap<>();
+                var resources = client.genericKubernetesResources(ctx.get());
+                try {
+                    if (namespaces.isEmpty()) {
+                        byNamespace.put(ANY, lean(resources.inAnyNamespace()
+                                .withLabel(Ownership.MANAGED_BY_LABEL, Ownership.MANAGED_BY), apiVersion, kind));
+                    } else if (ctx.get().isNamespaceScoped()) {
+                        for (String ns : namespaces) {
+                            byNamespace.put(ns, lean(resources.inNamespace(ns)
+                                    .withLabel(Ownership.MANAGED_BY_LABEL, Ownership.MANAGED_BY), apiVersion, kind));
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    byNamespace.values().forEach(SharedIndexInformer::close);
+                    throw e;
+                }
+                informers.put(key, Map.copyOf(byNamespace));
                 LOG.debug("watching {}", key);
             }
         }
@@ -145,7 +172,9 @@ public final class LiveCache implements AutoCloseable {
 
     /** The cached live object, or empty when it does not exist or is not managed by Capstan (or not watched). */
     public Optional<GenericKubernetesResource> get(String apiVersion, ObjectRef ref) {
-        SharedIndexInformer<GenericKubernetesResource> informer = informers.get(apiVersion + "|" + ref.kind());
+        Map<String, SharedIndexInformer<GenericKubernetesResource>> byNamespace = informers.get(apiVersion + "|" + ref.kind());
+        SharedIndexInformer<GenericKubernetesResource> informer = byNamespace == null ? null
+                : byNamespace.getOrDefault(ANY, byNamespace.get(ref.namespace()));
         if (informer == null) {
             return Optional.empty();
         }
@@ -227,7 +256,7 @@ public final class LiveCache implements AutoCloseable {
 
     /** True when every informer has finished its initial list. */
     public boolean synced() {
-        return informers.values().stream().allMatch(SharedIndexInformer::hasSynced);
+        return informers.values().stream().flatMap(m -> m.values().stream()).allMatch(SharedIndexInformer::hasSynced);
     }
 
     public int watchedKinds() {
@@ -236,7 +265,7 @@ public final class LiveCache implements AutoCloseable {
 
     @Override
     public void close() {
-        informers.values().forEach(SharedIndexInformer::close);
+        informers.values().forEach(m -> m.values().forEach(SharedIndexInformer::close));
         informers.clear();
         sweeper.shutdownNow();
         podInformers.values().forEach(w -> w.informer().ifPresent(SharedIndexInformer::close));

@@ -10,10 +10,13 @@ import java.util.List;
  *
  * @param namespace the agent's own namespace (inventories live there)
  * @param cacheDir where Git object stores are kept between syncs
+ * @param managedNamespaces the namespaces objects may be deployed to ({@code ["*"]}: all, and cluster-scoped objects);
+ *        a list is the namespaced install: watched namespace by namespace, as Roles there allow
  */
 public record AgentConfig(Server server, String namespace, Path cacheDir, Render render, Apply apply,
                           LeaderElection leaderElection, List<ApplicationSpec> applications,
-                          List<String> applicationNamespaces, Tenancy tenancy, Sharding sharding) {
+                          List<String> applicationNamespaces, Tenancy tenancy, Sharding sharding,
+                          List<String> managedNamespaces) {
 
     /**
      * Several replicas, each syncing a share of the applications: every replica holds a
@@ -26,6 +29,11 @@ public record AgentConfig(Server server, String namespace, Path cacheDir, Render
 
     /** Every namespace, for {@link #applicationNamespaces()}. */
     public static final String ALL_NAMESPACES = "*";
+
+    /** Whether this agent is installed cluster-wide (it may manage cluster-scoped objects and watch every namespace). */
+    public boolean managesAllNamespaces() {
+        return managedNamespaces.contains(ALL_NAMESPACES);
+    }
 
     /** Whether Application resources in {@code ns} are served. */
     public boolean servesApplicationsIn(String ns) {

@@ -62,7 +62,7 @@ public final class ConfigLoader {
         List<String> problems = new ArrayList<>();
         ConfigNode top = new ConfigNode(file, docs.get(0), "", root, problems);
         top.allowOnly("server", "namespace", "cacheDir", "render", "apply", "leaderElection", "applications",
-                "applicationNamespaces", "tenancy", "sharding");
+                "applicationNamespaces", "tenancy", "sharding", "managedNamespaces");
         String namespace = namespace(top, "namespace", "capstan");
         AgentConfig config = new AgentConfig(
                 server(top.child("server")),
@@ -72,9 +72,20 @@ public final class ConfigLoader {
                 apply(top.child("apply")),
                 leaderElection(top.child("leaderElection")),
                 applications(top),
-                applicationNamespaces(top, namespace),
+                namespaceList(top, "applicationNamespaces", namespace),
                 tenancy(top.child("tenancy")),
-                sharding(top.child("sharding")));
+                sharding(top.child("sharding")),
+                namespaceList(top, "managedNamespaces", AgentConfig.ALL_NAMESPACES));
+        if (config.managedNamespaces().isEmpty()) {
+            top.problem("managedNamespaces", "is empty; list the namespaces the agent may deploy to, or \"*\" for all");
+        }
+        for (ApplicationSpec app : config.managesAllNamespaces() ? List.<ApplicationSpec>of() : config.applications()) {
+            if (!config.managedNamespaces().contains(app.destination().namespace())) {
+                top.problem("applications", app.name() + ": destination.namespace \"" + app.destination().namespace()
+                        + "\" is not in managedNamespaces " + config.managedNamespaces()
+                        + "; add it there (and grant the agent a Role in it, see deploy/namespaced/) or deploy to one of them");
+            }
+        }
         if (config.sharding().enabled() && config.leaderElection().enabled()) {
             top.problem("sharding", "enable sharding or leaderElection, not both: with sharding every replica syncs its share");
         }
@@ -144,15 +155,15 @@ public final class ConfigLoader {
         return new AgentConfig.LeaderElection(n.bool("enabled", false), n.string("leaseName").orElse("capstan"), lease, renew, retry);
     }
 
-    /** Default: the agent's own namespace only; {@code ["*"]}: every namespace. */
-    private static List<String> applicationNamespaces(ConfigNode top, String own) {
-        if (!top.has("applicationNamespaces")) {
-            return List.of(own);
+    /** A list of namespaces, {@code ["*"]} for every one; {@code fallback} when the key is absent. */
+    private static List<String> namespaceList(ConfigNode top, String key, String fallback) {
+        if (!top.has(key)) {
+            return List.of(fallback);
         }
-        List<String> namespaces = top.stringList("applicationNamespaces");
+        List<String> namespaces = top.stringList(key);
         for (String ns : namespaces) {
             if (!ns.equals(AgentConfig.ALL_NAMESPACES) && (ns.length() > 63 || !NAMESPACE.matcher(ns).matches())) {
-                top.problem("applicationNamespaces", "\"" + ns + "\" is not a namespace; list namespaces, or \"*\" for all");
+                top.problem(key, "\"" + ns + "\" is not a namespace; list namespaces, or \"*\" for all");
             }
         }
         return List.copyOf(namespaces);

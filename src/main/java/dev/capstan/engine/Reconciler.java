@@ -13,7 +13,6 @@ import dev.capstan.engine.SyncOutcome.Succeeded;
 import dev.capstan.health.AppliedVersion;
 import dev.capstan.health.HealthReport;
 import dev.capstan.plan.DesiredObject;
-import dev.capstan.plan.Diff;
 import dev.capstan.plan.Hooks;
 import dev.capstan.plan.Inventory;
 import dev.capstan.plan.ObjectRef;
@@ -29,7 +28,6 @@ import dev.capstan.source.RevisionSource;
 import dev.capstan.source.RevisionTree;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +99,18 @@ public final class Reconciler {
             return new SyncOutcome.FetchFailed(e.getMessage());
         }
         listener.fetched(snapshot.revision());
+        try {
+            return reconcileRevision(snapshot, manual);
+        } catch (RuntimeException e) {
+            // the cluster failed the sync outside any one object's apply (an inventory write or a list refused): the
+            // status says so, instead of staying Syncing while the runner retries
+            Plan none = new Plan(List.of());
+            return new Failed(snapshot.revision(), Reason.SyncError, "sync stopped: " + e.getMessage(), Optional.empty(), none,
+                    ChangeSet.planned(none), Optional.empty());
+        }
+    }
+
+    private SyncOutcome reconcileRevision(RevisionTree snapshot, boolean manual) {
         Optional<String> rewritten;
         try {
             rewritten = manual ? Optional.empty()
@@ -170,11 +180,12 @@ public final class Reconciler {
         ChangeSet changes = ChangeSet.planned(plan);
         // dry-run the whole change set, then apply wave by wave, each gated on its health
         boolean unproven = !previous.healthyRevision().equals(revision.sha());
-        WavesApplied waves = applyWaves(revision, plan, changes, unproven, healthDeadline);
-        if (waves.failure().isPresent()) {
-            if (waves.applied()) { // a refused dry-run applied nothing: nothing new to record (or to count as stale later)
-                recordInventory(previous.withAll(kept));
-            }
+        // write-ahead, once the dry-run passed: what this sync may create is in the inventory before it exists, so
+        // an agent killed between a create and the inventory write below cannot orphan it when Git drops it later
+        Inventory intent = previous.withAll(kept);
+        Runnable beforeApply = intent.entries().size() == previous.entries().size() ? () -> { } : () -> recordInventory(intent);
+        WavesApplied waves = applyWaves(revision, plan, changes, unproven, healthDeadline, beforeApply);
+        if (waves.failure().isPresent()) { // what it may have created is in the inventory already (beforeApply)
             hooks.runSyncFailed(plan, changes);
             return waves.failure().get();
         }
@@ -214,8 +225,10 @@ public final class Reconciler {
      * failure.
      *
      * @param unproven the revision has not been seen healthy: every gate waits, even with nothing to apply
+     * @param beforeApply runs once the dry-run passed, before the first wave is sent
      */
-    private WavesApplied applyWaves(Revision revision, Plan plan, ChangeSet changes, boolean unproven, Instant deadline) {
+    private WavesApplied applyWaves(Revision revision, Plan plan, ChangeSet changes, boolean unproven, Instant deadline,
+                                    Runnable beforeApply) {
         DryRun dryRun;
         try {
             dryRun = ports.apply().dryRun(app.name(), plan, app.sync().recreate());
@@ -223,6 +236,7 @@ public final class Reconciler {
             changes.addAll(e.changes());
             return new WavesApplied(Optional.empty(), Optional.of(applyFailed(revision, plan, changes, e, Optional.empty())), false);
         }
+        beforeApply.run();
         boolean changedSoFar = false;
         Map<ObjectRef, AppliedVersion> applied = new HashMap<>();
         Optional<HealthReport> lastReport = Optional.empty();
@@ -337,21 +351,7 @@ public final class Reconciler {
      * @return what was re-applied (empty when nothing was still drifted, or when it failed)
      */
     public ChangeSet heal(Set<ObjectRef> refs) {
-        List<PlanEntry> entries = new ArrayList<>();
-        for (DesiredObject d : lastDesired) {
-            if (!refs.contains(d.ref())) {
-                continue;
-            }
-            var live = ports.live().find(d.apiVersion(), d.ref());
-            if (live.isEmpty()) {
-                entries.add(new PlanEntry(PlanEntry.Kind.CREATE, d.ref(), d.apiVersion(), d, List.of(), ""));
-            } else {
-                List<String> paths = Diff.changedPaths(d.body(), live.get(), app.ignoredFor(d.ref()));
-                if (!paths.isEmpty()) {
-                    entries.add(new PlanEntry(PlanEntry.Kind.UPDATE, d.ref(), d.apiVersion(), d, paths, ""));
-                }
-            }
-        }
+        List<PlanEntry> entries = Drifted.of(lastDesired, refs, ports.live(), app);
         ChangeSet changes = new ChangeSet();
         if (entries.isEmpty()) {
             return changes;

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Checks parsed objects the way the API server would reject them, before anything is
@@ -86,6 +88,7 @@ final class ManifestValidator {
         } else if (meta.get("namespace") != null) {
             errors.add("metadata.namespace must be a string");
         }
+        outsideManagedNamespaces(ref, namespaced).ifPresent(errors::add);
         if (apiVersion != null && kind != null) {
             options.apiPolicy().judge(apiVersion, kind).ifPresent(v -> {
                 if (v.severity() == Severity.ERROR) {
@@ -99,6 +102,25 @@ final class ManifestValidator {
             problems.add(Problem.error(raw.file(), raw.line(), who, e));
         }
         return errors.isEmpty() ? new Manifest(ref, apiVersion, o, raw.file(), raw.line()) : null;
+    }
+
+    /** Why a namespaced install's agent cannot manage the object, when it cannot. */
+    private Optional<String> outsideManagedNamespaces(ObjectRef ref, Optional<Boolean> namespaced) {
+        Set<String> managed = options.managedNamespaces();
+        if (managed.isEmpty() || ref.kind() == null) {
+            return Optional.empty();
+        }
+        if (namespaced.isPresent() && !namespaced.get()) {
+            return Optional.of("a cluster-scoped " + ref.kind() + " cannot be managed by this agent, which manages only the "
+                    + "namespaces " + new TreeSet<>(managed) + " (managedNamespaces); create it another way, or install "
+                    + "Capstan cluster-wide (deploy/rbac.yaml, managedNamespaces: [\"*\"])");
+        }
+        if (!ref.namespace().isEmpty() && !managed.contains(ref.namespace())) {
+            return Optional.of("namespace " + ref.namespace() + " is not managed by this agent " + new TreeSet<>(managed)
+                    + "; deploy to one of those namespaces, or add it to managedNamespaces and grant the agent a Role "
+                    + "there (deploy/namespaced/)");
+        }
+        return Optional.empty();
     }
 
     /** Scopes declared by CustomResourceDefinitions in the same render (spec.scope). */

@@ -75,7 +75,7 @@ class ApiFaultsEndToEndTest {
     void setUp(TestNamespace namespace, KubeControlPlane cp) throws Exception {
         ns = namespace.name();
         proxy = new FaultProxy(cp, tmp);
-        h = new AgentHarness(tmp, new ConfigBuilder(proxy.config()).withRequestTimeout(4_000).build(), "capstan-" + ns.substring(2));
+        h = new AgentHarness(tmp, new ConfigBuilder(proxy.config()).withOauthToken(cp.agentConfig().getOauthToken()).withRequestTimeout(4_000).build(), "capstan-" + ns.substring(2));
     }
 
     @AfterEach

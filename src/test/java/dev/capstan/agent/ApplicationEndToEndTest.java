@@ -63,7 +63,7 @@ class ApplicationEndToEndTest {
         RequestLog requests = new RequestLog();
         try (GitRemote remote = GitRemote.create(tmp.resolve("origin"));
              GitDaemonServer daemon = new GitDaemonServer(remote.bareDir());
-             KubernetesClient agentClient = cp.newClient(requests)) {
+             KubernetesClient agentClient = cp.newAgentClient(requests)) {
             remote.commit("two apps", Map.of(
                     "apps/one/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: one}\ndata: {k: v}\n",
                     "apps/two/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: two}\ndata: {k: v}\n",

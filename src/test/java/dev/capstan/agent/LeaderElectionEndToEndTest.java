@@ -9,6 +9,7 @@ import dev.capstan.config.ConfigLoader;
 import dev.capstan.testkit.GitRemote;
 import dev.capstan.testkit.HttpJson;
 import dev.capstan.testkit.KubeControlPlane;
+import dev.capstan.testkit.RequestLog;
 import dev.capstan.testkit.KubeTest;
 import dev.capstan.testkit.TestNamespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -29,8 +30,8 @@ class LeaderElectionEndToEndTest {
     void oneReplicaSyncsAndAStandbyTakesOver(KubernetesClient client, TestNamespace ns, KubeControlPlane cp) throws Exception {
         String agentNs = "capstan-" + ns.name().substring(2);
         try (GitRemote remote = GitRemote.create(tmp.resolve("origin"));
-             KubernetesClient c1 = cp.newClient();
-             KubernetesClient c2 = cp.newClient()) {
+             KubernetesClient c1 = cp.newAgentClient(new RequestLog());
+             KubernetesClient c2 = cp.newAgentClient(new RequestLog())) {
             remote.commit("app", Map.of("app/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {v: \"1\"}\n"));
             String yaml = """
                     server: {port: 0}

@@ -11,6 +11,7 @@ import dev.capstan.testkit.GitDaemonServer;
 import dev.capstan.testkit.GitRemote;
 import dev.capstan.testkit.HttpJson;
 import dev.capstan.testkit.KubeControlPlane;
+import dev.capstan.testkit.RequestLog;
 import dev.capstan.testkit.KubeTest;
 import dev.capstan.testkit.TestNamespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -36,7 +37,7 @@ class MultiAppEndToEndTest {
         String b = ns.name() + "-b";
         try (GitRemote remote = GitRemote.create(tmp.resolve("origin"));
              GitDaemonServer daemon = new GitDaemonServer(remote.bareDir());
-             KubernetesClient agentClient = cp.newClient()) {
+             KubernetesClient agentClient = cp.newAgentClient(new RequestLog())) {
             remote.commit("monorepo", Map.of(
                     "apps/a/cm.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: " + a + "}\n---\n"
                             + "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {app: a}\n",

@@ -187,7 +187,7 @@ class ShardingEndToEndTest {
                 + "\nsharding: {enabled: true, leaseDuration: " + LEASE_SECONDS + "s, renewPeriod: 1s}\napplications:\n" + apps);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx192m", "-cp", System.getProperty("java.class.path"), "dev.capstan.Main",
-                "run", "--config", config.toString(), "--kubeconfig", cp.kubeconfig().toString())
+                "run", "--config", config.toString(), "--kubeconfig", cp.agentKubeconfig().toString())
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("replica" + r + ".log").toFile());
         pb.environment().put("HOSTNAME", "replica-" + r);
         pb.environment().put("SYNC_TOKEN", AgentHarness.TOKEN);

@@ -11,6 +11,7 @@ import dev.capstan.config.ConfigLoader;
 import dev.capstan.testkit.GitDaemonServer;
 import dev.capstan.testkit.GitRemote;
 import dev.capstan.testkit.KubeControlPlane;
+import dev.capstan.testkit.RequestLog;
 import dev.capstan.testkit.KubeTest;
 import dev.capstan.testkit.TestNamespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -67,7 +68,7 @@ class TenancyEndToEndTest {
         deployer(client, teamB);
         try (GitRemote remote = GitRemote.create(tmp.resolve("origin"));
              GitDaemonServer daemon = new GitDaemonServer(remote.bareDir());
-             KubernetesClient agentClient = cp.newClient()) {
+             KubernetesClient agentClient = cp.newAgentClient(new RequestLog())) {
             remote.commit("tenants", Map.of(
                     "a/ok/cm.yaml", cm("ok", null),
                     "a/escape/cm.yaml", cm("ok", null) + cm("intruder", teamB),

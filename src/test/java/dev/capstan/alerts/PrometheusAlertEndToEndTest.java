@@ -9,6 +9,7 @@ import dev.capstan.agent.Agent;
 import dev.capstan.testkit.GitRemote;
 import dev.capstan.testkit.HttpJson;
 import dev.capstan.testkit.KubeControlPlane;
+import dev.capstan.testkit.RequestLog;
 import dev.capstan.testkit.KubeTest;
 import dev.capstan.testkit.TestNamespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -42,7 +43,7 @@ class PrometheusAlertEndToEndTest {
             throw new IllegalStateException("prometheus not found: install it with `apt-get install prometheus` (Debian/Ubuntu)");
         }
         try (GitRemote remote = GitRemote.create(tmp.resolve("origin"));
-             KubernetesClient agentClient = cp.newClient()) {
+             KubernetesClient agentClient = cp.newAgentClient(new RequestLog())) {
             remote.commit("config", Map.of("app/settings.yaml",
                     "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {color: blue}\n"));
             AgentConfig config = ConfigLoader.parse("test.yaml", """

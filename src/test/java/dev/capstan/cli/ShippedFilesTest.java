@@ -1,6 +1,7 @@
 package dev.capstan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capstan.config.AgentConfig;
@@ -17,12 +18,21 @@ class ShippedFilesTest {
     void deployManifestsRender() {
         CliRun run = CliRun.of("render", "deploy");
         assertEquals(0, run.exitCode(), run.err());
-        assertEquals("render: plain (deploy)\n", run.err());
-        for (String kind : List.of("Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding",
-                "ConfigMap", "Service", "Deployment")) {
+        assertEquals("render: kustomize (deploy)\n", run.err());
+        for (String kind : List.of("Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding",
+                "ConfigMap", "Service", "Deployment", "CustomResourceDefinition")) {
             assertTrue(run.out().contains("\nkind: " + kind + "\n"), kind + " missing from deploy/");
         }
+        assertFalse(run.out().contains("\nkind: Role\n"), "the namespaced install's Roles are not part of deploy/");
         assertTrue(run.out().contains("path: /readyz") && run.out().contains("path: /healthz"), "probes on /readyz and /healthz");
+    }
+
+    @Test
+    void theNamespacedInstallHoldsRolesOnly() {
+        CliRun run = CliRun.of("render", "deploy/namespaced");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("\nkind: Role\n") && run.out().contains("\nkind: RoleBinding\n"), run.out());
+        assertFalse(run.out().contains("ClusterRole"), "no cluster-wide rights");
     }
 
     @Test

@@ -92,6 +92,12 @@ class ConfigLoaderTest {
                 Arguments.of("missing repo", "applications:\n  - name: a\n", "c.yaml:2: applications[0].repo: required"),
                 Arguments.of("bad application namespace", "applicationNamespaces: [Team_A]\n",
                         "c.yaml:1: applicationNamespaces: \"Team_A\" is not a namespace; list namespaces, or \"*\" for all"),
+                Arguments.of("bad managed namespace", "managedNamespaces: [\"apps b\"]\n" + APP,
+                        "c.yaml:1: managedNamespaces: \"apps b\" is not a namespace; list namespaces, or \"*\" for all"),
+                Arguments.of("no managed namespace", "managedNamespaces: []\n" + APP,
+                        "managedNamespaces: is empty; list the namespaces the agent may deploy to, or \"*\" for all"),
+                Arguments.of("destination not managed", "managedNamespaces: [apps]\n" + APP + "    destination: {namespace: shop}\n",
+                        "applications: guestbook: destination.namespace \"shop\" is not in managedNamespaces [apps]; add it there"),
                 Arguments.of("bad default service account", "tenancy: {defaultServiceAccount: \"Not Valid\"}\n",
                         "c.yaml:1: tenancy.defaultServiceAccount: \"Not Valid\" is not a ServiceAccount name"),
                 Arguments.of("bad duration", APP + "    sync: {interval: 15x}\n",
@@ -154,7 +160,7 @@ class ConfigLoaderTest {
                     sync: {interval: soon, prune: maybe}
                 """));
         assertEquals(List.of(
-                "c.yaml:1: serverr: unknown key; known keys here: applicationNamespaces, applications, apply, cacheDir, leaderElection, namespace, render, server, sharding, tenancy",
+                "c.yaml:1: serverr: unknown key; known keys here: applicationNamespaces, applications, apply, cacheDir, leaderElection, managedNamespaces, namespace, render, server, sharding, tenancy",
                 "c.yaml:4: applications[0].repo.url: required",
                 "c.yaml:5: applications[0].sync.interval: \"soon\" is not a duration; write e.g. 30s, 5m, 1h30m or 500ms",
                 "c.yaml:5: applications[0].sync.prune: must be true or false, not \"maybe\""), e.problems());

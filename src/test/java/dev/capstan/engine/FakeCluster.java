@@ -61,6 +61,10 @@ final class FakeCluster implements EnginePorts.Render, EnginePorts.LiveState, En
     final Set<String> crashing = new HashSet<>();
     final Set<String> unrenderable = new HashSet<>();
     boolean gitDown;
+    /** The inventory write is refused, as a Role without create on ConfigMaps refuses it. */
+    boolean inventoryRefused;
+    /** The agent dies right after a wave's objects reached the cluster (its process killed, here an exception). */
+    boolean killedAfterApply;
     /** Commits whose history does not hold the ones before them (a force-push, another repository). */
     final Set<String> rewritten = new HashSet<>();
 
@@ -239,6 +243,9 @@ final class FakeCluster implements EnginePorts.Render, EnginePorts.LiveState, En
             applied.put(e.ref(), new AppliedVersion(String.valueOf(++resourceVersion), null));
             changes.add(new Change(e.ref(), existed ? Action.CONFIGURED : Action.CREATED, ""));
         }
+        if (killedAfterApply) {
+            throw new IllegalStateException("killed");
+        }
         return new WaveResult(changes, applied);
     }
 
@@ -305,6 +312,9 @@ final class FakeCluster implements EnginePorts.Render, EnginePorts.LiveState, En
 
     @Override
     public void write(String app, Inventory value) {
+        if (inventoryRefused) {
+            throw new IllegalStateException("configmaps \"capstan-inventory-" + app + "\" is forbidden");
+        }
         calls.add("inventory " + value.entries().stream().map(e -> e.ref().name()).toList() + " at " + tail(value.revision())
                 + ", healthy " + tail(value.healthyRevision()));
         inventoryWrites.add(value);

@@ -61,7 +61,7 @@ class ReconcilerTest {
 
         Succeeded s = assertInstanceOf(Succeeded.class, outcome);
         assertEquals(3, s.changes().of(Action.CREATED).size());
-        assertEquals(List.of("fetch", "render 0001", "dry-run",
+        assertEquals(List.of("fetch", "render 0001", "dry-run", "inventory [late, early, middle] at -, healthy -",
                 "apply wave -1", "await [early]", "apply wave 0", "await [middle]", "apply wave 1", "await [late]",
                 "inventory [late, early, middle] at 0001, healthy -", "inventory [late, early, middle] at 0001, healthy 0001",
                 "assess"), world.calls);
@@ -215,8 +215,8 @@ class ReconcilerTest {
 
         assertEquals(Reason.HealthCheckFailed, f.reason());
         assertTrue(f.message().startsWith("rollout failed: ConfigMap/shop/db"), f.message());
-        assertEquals(List.of("fetch", "render 0002", "dry-run", "apply wave 0", "await [db]",
-                "inventory [db, old, web] at 0001, healthy 0001"), world.calls);
+        assertEquals(List.of("fetch", "render 0002", "dry-run", "inventory [db, old, web] at 0001, healthy 0001",
+                "apply wave 0", "await [db]"), world.calls, "web is recorded before it may exist, not after");
         assertTrue(world.live.containsKey(ref("old")), "nothing is pruned after a failed gate");
     }
 
@@ -284,6 +284,36 @@ class ReconcilerTest {
 
         assertEquals("cannot reach git://example/repo.git", assertInstanceOf(SyncOutcome.FetchFailed.class, o).message());
         assertEquals(List.of("fetch"), world.calls);
+    }
+
+    @Test
+    void aClusterErrorOutsideAnyObjectEndsTheSyncAsASyncErrorThatNamesIt() {
+        world.commit("v1", List.of(configMap("a", 0)));
+        world.inventoryRefused = true;
+
+        Failed f = assertInstanceOf(Failed.class, reconciler().reconcile(false));
+
+        assertEquals(Reason.SyncError, f.reason());
+        assertEquals("sync stopped: configmaps \"capstan-inventory-shop\" is forbidden", f.message());
+        assertFalse(f.permanent(), "retried at the next interval, once the Role is fixed");
+    }
+
+    @Test
+    void anAgentKilledBetweenACreateAndItsInventoryWriteOrphansNothing() {
+        world.commit("v1", List.of(configMap("a", 0)));
+        reconciler(true, false, false).reconcile(false);
+        world.commit("v2", List.of(configMap("a", 0), configMap("b", 0)));
+        world.killedAfterApply = true;
+        reconciler(true, false, false).reconcile(false);
+        assertTrue(world.live.containsKey(ref("b")), "b was created before the kill");
+
+        world.killedAfterApply = false;
+        world.commit("v3", List.of(configMap("a", 0))); // Git dropped b before the agent came back
+        Succeeded s = assertInstanceOf(Succeeded.class, reconciler(true, false, false).reconcile(false));
+
+        assertFalse(world.live.containsKey(ref("b")), "b was in the inventory before it existed, so it is pruned");
+        assertEquals(1, s.changes().of(Action.PRUNED).size());
+        assertEquals(List.of("a"), world.inventory().entries().stream().map(e -> e.ref().name()).toList());
     }
 
     @Test

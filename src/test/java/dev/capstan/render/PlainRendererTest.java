@@ -140,6 +140,24 @@ class PlainRendererTest {
     }
 
     @Test
+    void aNamespacedInstallRefusesClusterScopedObjectsAndOtherNamespacesByName() throws Exception {
+        Files.writeString(tmp.resolve("a.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n"
+                + "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n---\n"
+                + "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d, namespace: other}\n---\n"
+                + "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: e, namespace: apps}\n");
+        RenderOptions namespaced = RenderOptions.defaults().withDefaultNamespace("shop").withManagedNamespaces(List.of("shop", "apps"));
+        assertEquals(List.of(
+                "a.yaml:5: Namespace/shop: a cluster-scoped Namespace cannot be managed by this agent, which manages only the "
+                        + "namespaces [apps, shop] (managedNamespaces); create it another way, or install Capstan cluster-wide "
+                        + "(deploy/rbac.yaml, managedNamespaces: [\"*\"])",
+                "a.yaml:9: ConfigMap/other/d: namespace other is not managed by this agent [apps, shop]; deploy to one of those "
+                        + "namespaces, or add it to managedNamespaces and grant the agent a Role there (deploy/namespaced/)"),
+                problems(tmp, namespaced));
+        Files.writeString(tmp.resolve("a.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n");
+        assertEquals(1, render(tmp, namespaced).size());
+    }
+
+    @Test
     void destinationNamespaceFillsRefsOfNamespacedObjectsOnly() throws Exception {
         Files.writeString(tmp.resolve("a.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n"
                 + "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n---\n"

@@ -81,6 +81,12 @@ final class BinaryFlags {
             return this;
         }
 
+        /** Flags of a feature every supported release has (passed as they are). */
+        Command and(List<String> flags) {
+            args.addAll(flags);
+            return this;
+        }
+
         List<String> build() {
             return List.copyOf(args);
         }

@@ -31,7 +31,7 @@ import javax.net.ssl.SSLSocketFactory;
 public final class FaultProxy implements AutoCloseable {
 
     /** What a matching request gets. */
-    public enum Kind { ANSWER, DELAY, RESET, STALL }
+    public enum Kind { ANSWER, DELAY, RESET, STALL, CALL }
 
     /**
      * One fault: requests whose method matches ({@code *} for any) and whose path and query
@@ -41,20 +41,26 @@ public final class FaultProxy implements AutoCloseable {
      * @param status the status answered (ANSWER)
      * @param retryAfterSeconds the Retry-After header and Status detail (0: none)
      * @param delay how long a DELAY waits before passing the request on, or a STALL before closing
+     * @param action what a CALL runs before passing the request on (kill the agent that sent it)
      */
     public record Fault(String method, Pattern path, Kind kind, int status, int retryAfterSeconds, Duration delay, int every,
-                        int times) {
+                        int times, Runnable action) {
 
         public static Fault answer(String method, String path, int status, int retryAfterSeconds, int every) {
-            return new Fault(method, Pattern.compile(path), Kind.ANSWER, status, retryAfterSeconds, Duration.ZERO, every, 0);
+            return new Fault(method, Pattern.compile(path), Kind.ANSWER, status, retryAfterSeconds, Duration.ZERO, every, 0, null);
         }
 
         public static Fault of(Kind kind, String method, String path, Duration delay, int every) {
-            return new Fault(method, Pattern.compile(path), kind, 0, 0, delay, every, 0);
+            return new Fault(method, Pattern.compile(path), kind, 0, 0, delay, every, 0, null);
+        }
+
+        /** Runs {@code action} at the {@code nth} matching request, once. */
+        public static Fault call(String method, String path, int nth, Runnable action) {
+            return new Fault(method, Pattern.compile(path), Kind.CALL, 0, 0, Duration.ZERO, nth, 1, action);
         }
 
         public Fault times(int n) {
-            return new Fault(method, path, kind, status, retryAfterSeconds, delay, every, n);
+            return new Fault(method, path, kind, status, retryAfterSeconds, delay, every, n, action);
         }
 
         boolean matches(String m, String target) {
@@ -189,6 +195,7 @@ public final class FaultProxy implements AutoCloseable {
                             return;
                         }
                         case DELAY -> Thread.sleep(fault.delay().toMillis());
+                        case CALL -> fault.action().run();
                         default -> throw new IllegalStateException();
                     }
                 }

@@ -138,9 +138,9 @@ public final class KubeControlPlane {
                     // 1.37 refuses a loopback advertise address for the endpoint reconciler, which
                     // only maintains the `kubernetes` Service's endpoints: nothing here uses them
                     "--endpoint-reconciler-type=none",
-                    "--v=0").build());
+                    "--v=0").and(AgentAudit.flags(dir)).build());
             waitReady();
-            kubeconfig = writeKubeconfig();
+            kubeconfig = writeKubeconfig("kubeconfig", url(), token);
             release = fetchRelease();
             startControllers(bin);
             startTime = Duration.ofNanos(System.nanoTime() - t0);
@@ -288,8 +288,8 @@ public final class KubeControlPlane {
         }
     }
 
-    private Path writeKubeconfig() throws IOException {
-        Path file = dir.resolve("kubeconfig");
+    private Path writeKubeconfig(String name, String server, String bearer) throws IOException {
+        Path file = dir.resolve(name);
         Files.writeString(file, """
                 apiVersion: v1
                 kind: Config
@@ -306,7 +306,7 @@ public final class KubeControlPlane {
                 - name: test
                   context: {cluster: test, user: admin}
                 current-context: test
-                """.formatted(url(), token));
+                """.formatted(server, bearer));
         return file;
     }
 
@@ -317,6 +317,20 @@ public final class KubeControlPlane {
     /** A kubeconfig file for this control plane (for CLI tests and child processes). */
     public Path kubeconfig() {
         return kubeconfig;
+    }
+
+    /** A kubeconfig file of the agent's identity (for agents run as child processes). */
+    public Path agentKubeconfig() {
+        return agentKubeconfig(url());
+    }
+
+    /** The same, for an API server reached at {@code server} (a fault proxy in front of this one). */
+    public Path agentKubeconfig(String server) {
+        try {
+            return writeKubeconfig("agent-kubeconfig-" + Integer.toHexString(server.hashCode()), server, agentConfig().getOauthToken());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The release of the running kube-apiserver, for tests whose expectations differ by release. */
@@ -350,7 +364,21 @@ public final class KubeControlPlane {
 
     /** A client whose every request is recorded in {@code log}. */
     public KubernetesClient newClient(RequestLog log) {
-        return new KubernetesClientBuilder().withConfig(config())
+        return newClient(config(), log);
+    }
+
+    /** How the agent under test reaches this control plane: as deploy/'s ServiceAccount ({@link AgentIdentity}). */
+    public Config agentConfig() {
+        return AgentIdentity.config(this);
+    }
+
+    /** A client of the agent's identity whose every request is recorded in {@code log}. */
+    public KubernetesClient newAgentClient(RequestLog log) {
+        return newClient(agentConfig(), log);
+    }
+
+    public static KubernetesClient newClient(Config config, RequestLog log) {
+        return new KubernetesClientBuilder().withConfig(config)
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("request-log", log)).build();
     }
 
@@ -369,6 +397,7 @@ public final class KubeControlPlane {
         }
         processes.clear();
         keepLogs();
+        AgentAudit.summarize(dir, Path.of("target", "kube-logs", "agent-requests.txt"));
         deleteTree(dir);
         if (etcdShm != null) {
             deleteTree(etcdShm);
