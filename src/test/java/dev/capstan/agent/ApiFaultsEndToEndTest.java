@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sync converges to exactly what Git holds, inventory included.
  */
 @KubeTest
+@Tag("faults") // long runs of the agent's own recovery: on the newest release only (see .ci/run)
 class ApiFaultsEndToEndTest {
 
     @TempDir

@@ -18,7 +18,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -52,7 +51,7 @@ public final class KubeControlPlane {
 
     private final Path dir;
     private final String token;
-    private final List<Process> processes = new ArrayList<>();
+    private final ChildProcesses processes;
     private int apiPort;
     private Path kubeconfig;
     private boolean controllers;
@@ -61,6 +60,7 @@ public final class KubeControlPlane {
 
     private KubeControlPlane(Path dir) {
         this.dir = dir;
+        this.processes = new ChildProcesses(dir);
         this.token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
     }
 
@@ -212,13 +212,18 @@ public final class KubeControlPlane {
     private Path etcdShm;
 
     private Process spawn(String name, List<String> command) throws IOException {
-        Path log = dir.resolve(name + ".log");
-        Process p = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        processes.add(p);
-        return p;
+        return processes.spawn(name, command);
+    }
+
+    /**
+     * Kills {@code component} ("etcd" or "kube-apiserver") with SIGKILL, as a crash or an
+     * OOM kill would, after {@code down} starts it again with the same flags, data and port,
+     * and returns once the API server answers {@code /readyz} again. For fault tests: every
+     * client of this control plane sees the outage.
+     */
+    public synchronized void crash(String component, Duration down) throws IOException, InterruptedException {
+        processes.crash(component, down);
+        waitReady();
     }
 
     private void waitReady() {
@@ -226,11 +231,7 @@ public final class KubeControlPlane {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {
-            for (Process p : processes) {
-                if (!p.isAlive()) {
-                    throw new IllegalStateException("a control-plane process exited early:\n" + logTails());
-                }
-            }
+            processes.checkAlive();
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/readyz"))
                         .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(5)).build(),
@@ -261,17 +262,7 @@ public final class KubeControlPlane {
     }
 
     private String logTails() {
-        StringBuilder s = new StringBuilder();
-        try (Stream<Path> logs = Files.list(dir)) {
-            for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
-                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                s.append("--- ").append(log.getFileName()).append('\n');
-                lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> s.append(l).append('\n'));
-            }
-        } catch (IOException e) {
-            s.append("(logs unreadable: ").append(e).append(")");
-        }
-        return s.toString();
+        return processes.logTails();
     }
 
     private void writeServiceAccountKey() throws IOException {
@@ -383,37 +374,12 @@ public final class KubeControlPlane {
     }
 
     private synchronized void stop() {
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            Process p = processes.get(i);
-            p.destroy();
-            try {
-                if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-        processes.clear();
-        keepLogs();
+        processes.stopAll();
+        processes.keepLogs(Path.of("target", "kube-logs"));
         AgentAudit.summarize(dir, Path.of("target", "kube-logs", "agent-requests.txt"));
         deleteTree(dir);
         if (etcdShm != null) {
             deleteTree(etcdShm);
-        }
-    }
-
-    /** Control-plane logs survive the run in target/kube-logs, for whoever has to debug a red CI. */
-    private void keepLogs() {
-        Path target = Path.of("target", "kube-logs");
-        try (Stream<Path> logs = Files.list(dir)) {
-            Files.createDirectories(target);
-            for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
-                Files.copy(log, target.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException | UncheckedIOException e) {
-            // logs are a convenience
         }
     }
 
