@@ -69,7 +69,7 @@ public final class Webhooks {
         }
         String delivery = headers.get(provider.equals("github") ? "x-github-delivery" : "idempotency-key");
         if (!deliveries.first(delivery == null ? null : provider + "/" + delivery)) {
-            return new Outcome(200, null, List.of(), "delivery " + delivery + " was already received; ignored");
+            return new Outcome(200, null, List.of(), "delivery " + quoted(delivery) + " was already received; ignored");
         }
         if ("ping".equals(headers.get("x-github-event"))) {
             return new Outcome(200, null, List.of());
@@ -105,8 +105,18 @@ public final class Webhooks {
         return new Outcome(202, null, matched);
     }
 
+    /**
+     * A sender's header as it may be echoed into an answer and the log: at most 64 characters, control characters
+     * (a forged log line) replaced. Found by {@code WebhookFuzzTest}: the id was echoed whole.
+     */
+    static String quoted(String header) {
+        String cut = header.length() > 64 ? header.substring(0, 64) + "..." : header;
+        return "\"" + cut.codePoints().map(c -> Character.isISOControl(c) || c == '"' ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append) + "\"";
+    }
+
     public static Outcome unknown(String provider) {
-        return new Outcome(404, "unknown webhook provider \"" + provider + "\"; use github, gitlab or generic", List.of());
+        return new Outcome(404, "unknown webhook provider " + quoted(provider) + "; use github, gitlab or generic", List.of());
     }
 
     /** host/path of a repository URL, whatever its form: https, ssh, scp-like, with or without .git or user info. */
