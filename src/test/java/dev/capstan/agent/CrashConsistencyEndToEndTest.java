@@ -80,13 +80,9 @@ class CrashConsistencyEndToEndTest {
     }
 
     private void startAgent(Path config, Path kubeconfig, int run) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Files.createDirectories(LOGS);
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                "dev.capstan.Main", "run", "--config", config.toString(), "--kubeconfig", kubeconfig.toString())
-                .redirectErrorStream(true).redirectOutput(LOGS.resolve("agent-" + run + ".log").toFile());
-        pb.environment().put("SYNC_TOKEN", AgentHarness.TOKEN);
-        agent = pb.start();
+        agent = AgentProcess.start(config, kubeconfig, LOGS.resolve("agent-" + run + ".log"), Map.of(), "-Xmx256m",
+                "-XX:TieredStopAtLevel=1");
     }
 
     @SuppressWarnings("unchecked")

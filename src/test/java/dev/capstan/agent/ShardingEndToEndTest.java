@@ -185,13 +185,8 @@ class ShardingEndToEndTest {
         Path config = tmp.resolve("replica" + r + ".yaml");
         Files.writeString(config, "server: {port: " + port + ", tokenEnv: SYNC_TOKEN}\nnamespace: " + agentNs + "\ncacheDir: " + tmp.resolve("cache" + r)
                 + "\nsharding: {enabled: true, leaseDuration: " + LEASE_SECONDS + "s, renewPeriod: 1s}\napplications:\n" + apps);
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx192m", "-cp", System.getProperty("java.class.path"), "dev.capstan.Main",
-                "run", "--config", config.toString(), "--kubeconfig", cp.agentKubeconfig().toString())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("replica" + r + ".log").toFile());
-        pb.environment().put("HOSTNAME", "replica-" + r);
-        pb.environment().put("SYNC_TOKEN", AgentHarness.TOKEN);
-        replicas.put(r, pb.start());
+        replicas.put(r, AgentProcess.start(config, cp.agentKubeconfig(), tmp.resolve("replica" + r + ".log"),
+                Map.of("HOSTNAME", "replica-" + r), "-Xmx192m"));
         HttpJson client = new HttpJson(port);
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             try {
