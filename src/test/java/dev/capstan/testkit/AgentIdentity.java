@@ -17,7 +17,8 @@ import java.util.List;
  * The identity the end-to-end tests run the agent as: the ServiceAccount {@code capstan/capstan} that {@code deploy/}
  * creates, bound by {@code deploy/rbac.yaml} exactly as shipped, authenticated by a token from the TokenRequest API
  * (what the kubelet mounts into the agent's pod). Not system:masters: a right the shipped RBAC lacks fails the test
- * that needs it, and a right it grants that no test uses shows in {@code target/kube-logs/agent-requests.txt}.
+ * that needs it, and a right it grants that no test uses shows in {@code agent-requests.txt}
+ * of {@link KubeControlPlane#logDir()}.
  */
 public final class AgentIdentity {
 

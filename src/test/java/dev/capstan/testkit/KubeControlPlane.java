@@ -375,12 +375,24 @@ public final class KubeControlPlane {
 
     private synchronized void stop() {
         processes.stopAll();
-        processes.keepLogs(Path.of("target", "kube-logs"));
-        AgentAudit.summarize(dir, Path.of("target", "kube-logs", "agent-requests.txt"));
+        Path logs = logDir();
+        processes.keepLogs(logs);
+        AgentAudit.summarize(dir, logs.resolve("agent-requests.txt"));
         deleteTree(dir);
         if (etcdShm != null) {
             deleteTree(etcdShm);
         }
+    }
+
+    /**
+     * Where this JVM's control-plane logs and audit summary are kept: {@code target/kube-logs}, or
+     * {@code target/kube-logs/fork-N} when surefire runs several test JVMs, each with a control plane of its own
+     * (their files would overwrite each other).
+     */
+    static Path logDir() {
+        Path base = Path.of("target", "kube-logs");
+        String fork = System.getProperty("capstan.fork", "");
+        return fork.matches("fork-\\d+") ? base.resolve(fork) : base;
     }
 
     private static void deleteTree(Path root) {
