@@ -55,11 +55,12 @@ class DiffFuzzTest {
         Map<String, Object> live = new LinkedHashMap<>(desired);
         live.remove("stringData");
         live.put("data", Map.of(key, base64(liveValue)));
-        // a value may show only where the object holds it outside data and stringData (a label, a field name)
+        // a value may show only where the object holds it outside the values: a label, a field name, or the
+        // Secret's key, which the diff names on purpose (which key changed is what a reviewer needs)
         Map<String, Object> rest = new LinkedHashMap<>(desired);
         rest.remove("stringData");
         rest.remove("data");
-        String elsewhere = WRITER.write(rest);
+        String elsewhere = WRITER.write(rest) + "\n" + key;
         for (Map<String, Object> l : java.util.Arrays.asList(live, null)) {
             String diff = DriftReport.of(new ObjectRef("", "Secret", "default", "s"), desired, l, List.of(), WRITER::write).diff();
             for (String value : List.of(desiredValue, base64(desiredValue), liveValue, base64(liveValue))) {
