@@ -385,12 +385,13 @@ public final class KubeControlPlane {
     }
 
     /**
-     * Where this JVM's control-plane logs and audit summary are kept: {@code target/kube-logs}, or
-     * {@code target/kube-logs/fork-N} when surefire runs several test JVMs, each with a control plane of its own
-     * (their files would overwrite each other).
+     * Where this JVM's control-plane logs and audit summary are kept: {@code target/kube-logs/<version>}, or
+     * {@code target/kube-logs/<version>/fork-N} when surefire runs several test JVMs, each with a control plane of
+     * its own. Both parts keep files apart that would otherwise overwrite each other: CI runs the suite on two
+     * releases in one {@code target}, and two forks at once.
      */
     static Path logDir() {
-        Path base = Path.of("target", "kube-logs");
+        Path base = Path.of("target", "kube-logs", env("CAPSTAN_KUBE_VERSION", DEFAULT_VERSION));
         String fork = System.getProperty("capstan.fork", "");
         return fork.matches("fork-\\d+") ? base.resolve(fork) : base;
     }
