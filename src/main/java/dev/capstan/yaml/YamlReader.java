@@ -91,6 +91,12 @@ public final class YamlReader {
             throw new YamlException(0, "invalid YAML: " + oneLine(e.getMessage()));
         } catch (StackOverflowError e) {
             throw new YamlException(0, "invalid YAML: nested too deeply");
+        } catch (RuntimeException e) {
+            // snakeyaml-engine itself fails on some hostile input (fuzzing found an IndexOutOfBoundsException in its
+            // stream reader and an IllegalArgumentException for a tag with spaces): still a refused file, not a crash
+            throw new YamlException(0, "invalid YAML: the parser could not read it (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + abbreviate(oneLine(e.getMessage()), 160)) + "); check the file for odd"
+                    + " characters or tags");
         }
         return docs;
     }
@@ -102,6 +108,10 @@ public final class YamlReader {
 
     private static String oneLine(String s) {
         return s == null ? "" : s.replaceAll("\\s+", " ").trim();
+    }
+
+    private static String abbreviate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "...";
     }
 
     static int line(Node node) {

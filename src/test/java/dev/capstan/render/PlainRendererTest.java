@@ -62,6 +62,16 @@ class PlainRendererTest {
         assertTrue(System.nanoTime() - start < 5_000_000_000L, "must not expand the aliases");
     }
 
+    /** Input on which the YAML parser itself throws (found by fuzzing) is one named problem, not a failed sync. */
+    @Test
+    void yamlTheParserFailsOnIsAProblemOfItsFile() throws Exception {
+        Files.writeString(tmp.resolve("tagged.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: !<%20x> v}\n");
+        Files.writeString(tmp.resolve("ok.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n");
+        List<String> problems = problems(tmp, RenderOptions.defaults());
+        assertEquals(1, problems.size(), String.join("\n", problems));
+        assertTrue(problems.get(0).startsWith("tagged.yaml") && problems.get(0).contains("invalid YAML"), problems.get(0));
+    }
+
     @Test
     void refusesSymlinksThatLeaveTheApplicationPath() throws Exception {
         Path app = Files.createDirectories(tmp.resolve("repo/app"));
