@@ -66,9 +66,9 @@ final class EngineAdapters {
                     }
 
                     @Override
-                    public HealthReport await(List<RolloutWaiter.Target> targets, Duration timeout,
+                    public HealthReport await(List<RolloutWaiter.Target> targets, Duration timeout, Duration stableFor,
                                               java.util.function.Consumer<HealthReport> progress) throws InterruptedException {
-                        return waiter.await(targets, timeout, progress);
+                        return waiter.await(targets, timeout, stableFor, progress);
                     }
                 },
                 new EnginePorts.Inventories() {

@@ -26,8 +26,17 @@ public final class LiveCache implements AutoCloseable {
     /** Longer than a rollout's default timeout (5 min), so a rollout's own watch is not closed under it. */
     private static final java.time.Duration POD_WATCH_IDLE = java.time.Duration.ofMinutes(10);
 
+    /**
+     * @param replicaSets a Deployment's ReplicaSets tell which pods are of its current revision (their
+     *        {@code pod-template-hash}); empty when they cannot be listed
+     */
     private record PodWatch(Optional<SharedIndexInformer<GenericKubernetesResource>> informer,
+                            Optional<SharedIndexInformer<GenericKubernetesResource>> replicaSets,
                             java.util.concurrent.atomic.AtomicLong lastUsed) {
+        void close() {
+            informer.ifPresent(SharedIndexInformer::close);
+            replicaSets.ifPresent(SharedIndexInformer::close);
+        }
     }
 
     private final KubernetesClient client;
@@ -195,29 +204,46 @@ public final class LiveCache implements AutoCloseable {
      * one fails the rollout at once instead of at the progress deadline. Empty when pods
      * cannot be listed (RBAC): health then falls back to the workload's own status.
      */
-    @SuppressWarnings("unchecked")
     public java.util.List<Map<String, Object>> pods(String namespace, Map<String, String> matchLabels) {
-        PodWatch watch = podInformers.computeIfAbsent(namespace, ns -> new PodWatch(informPods(ns), new java.util.concurrent.atomic.AtomicLong()));
+        return selected(podWatch(namespace).informer(), matchLabels);
+    }
+
+    /**
+     * The ReplicaSets of a namespace that carry {@code matchLabels} (a Deployment's selector), watched and closed with
+     * the namespace's pods: the one whose revision is the Deployment's says which pods are of the rollout being judged.
+     */
+    public java.util.List<Map<String, Object>> replicaSets(String namespace, Map<String, String> matchLabels) {
+        return selected(podWatch(namespace).replicaSets(), matchLabels);
+    }
+
+    private PodWatch podWatch(String namespace) {
+        PodWatch watch = podInformers.computeIfAbsent(namespace, ns -> new PodWatch(inform(ns, "v1", "Pod"),
+                inform(ns, "apps/v1", "ReplicaSet"), new java.util.concurrent.atomic.AtomicLong()));
         watch.lastUsed().set(System.nanoTime());
-        Optional<SharedIndexInformer<GenericKubernetesResource>> informer = watch.informer();
+        return watch;
+    }
+
+    @SuppressWarnings("unchecked")
+    private java.util.List<Map<String, Object>> selected(Optional<SharedIndexInformer<GenericKubernetesResource>> informer,
+                                                         Map<String, String> matchLabels) {
         if (informer.isEmpty()) {
             return java.util.List.of();
         }
-        // only the selected pods are converted: this runs at every pod event while a rollout is awaited
+        // only the selected objects are converted: this runs at every pod event while a rollout is awaited
         return informer.get().getStore().list().stream()
                 .filter(r -> r.getMetadata().getLabels() != null && r.getMetadata().getLabels().entrySet().containsAll(matchLabels.entrySet()))
                 .map(r -> (Map<String, Object>) client.getKubernetesSerialization().convertValue(r, Map.class)).toList();
     }
 
-    private Optional<SharedIndexInformer<GenericKubernetesResource>> informPods(String namespace) {
+    private Optional<SharedIndexInformer<GenericKubernetesResource>> inform(String namespace, String apiVersion, String kind) {
         try {
-            SharedIndexInformer<GenericKubernetesResource> informer = lean(client.genericKubernetesResources("v1", "Pod")
-                    .inNamespace(namespace), "v1", "Pod");
+            SharedIndexInformer<GenericKubernetesResource> informer = lean(client.genericKubernetesResources(apiVersion, kind)
+                    .inNamespace(namespace), apiVersion, kind);
             // lean() returns after the initial list: the store is complete from here on
-            LOG.debug("watching pods in {}", namespace);
+            LOG.debug("watching {}s in {}", kind, namespace);
             return Optional.of(informer);
         } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-            LOG.warn("cannot watch pods in {} (health will not see failing pods): {}", namespace, e.getMessage());
+            LOG.warn("cannot watch {}s in {} (health will not see failing pods): {}", kind, namespace, e.getMessage());
             return Optional.empty();
         }
     }
@@ -232,7 +258,7 @@ public final class LiveCache implements AutoCloseable {
         podInformers.entrySet().removeIf(e -> {
             boolean idle = e.getValue().lastUsed().get() - idleSinceNanos < 0;
             if (idle) {
-                e.getValue().informer().ifPresent(SharedIndexInformer::close);
+                e.getValue().close();
                 LOG.debug("no longer watching pods in {}", e.getKey());
             }
             return idle;
@@ -268,7 +294,7 @@ public final class LiveCache implements AutoCloseable {
         informers.values().forEach(m -> m.values().forEach(SharedIndexInformer::close));
         informers.clear();
         sweeper.shutdownNow();
-        podInformers.values().forEach(w -> w.informer().ifPresent(SharedIndexInformer::close));
+        podInformers.values().forEach(PodWatch::close);
         podInformers.clear();
     }
 }

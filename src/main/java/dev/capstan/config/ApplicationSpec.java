@@ -49,9 +49,22 @@ public record ApplicationSpec(String name, Repo repo, Destination destination, S
      * @param selfHeal re-apply objects that drift from Git, as soon as the drift is seen
      * @param ignoreDifferences fields that are never drift
      * @param recreate delete and create again an object whose change is refused for immutable fields
+     * @param stableFor how long a workload the sync changed must stay healthy (pods Ready, none restarted) before the
+     *        revision counts as healthy; zero: healthy the moment it is
      */
     public record Sync(Duration interval, boolean prune, boolean allowEmpty, Duration timeout, boolean rollbackOnFailure,
-                       boolean selfHeal, java.util.List<IgnoreRule> ignoreDifferences, boolean recreate) {
+                       boolean selfHeal, java.util.List<IgnoreRule> ignoreDifferences, boolean recreate, Duration stableFor) {
+
+        /**
+         * Kubernetes' default liveness probe (every 10 s, 3 failures) restarts a container 30 s after it starts failing:
+         * a revision that stays healthy that long has at least met its probes once.
+         */
+        public static final Duration DEFAULT_STABLE_FOR = Duration.ofSeconds(30);
+
+        public Sync(Duration interval, boolean prune, boolean allowEmpty, Duration timeout, boolean rollbackOnFailure,
+                    boolean selfHeal, java.util.List<IgnoreRule> ignoreDifferences, boolean recreate) {
+            this(interval, prune, allowEmpty, timeout, rollbackOnFailure, selfHeal, ignoreDifferences, recreate, DEFAULT_STABLE_FOR);
+        }
 
         public Sync(Duration interval, boolean prune, boolean allowEmpty, Duration timeout, boolean rollbackOnFailure,
                     boolean selfHeal, java.util.List<IgnoreRule> ignoreDifferences) {

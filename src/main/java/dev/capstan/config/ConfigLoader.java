@@ -285,7 +285,8 @@ public final class ConfigLoader {
     }
 
     static ApplicationSpec.Sync sync(ConfigNode n) {
-        n.allowOnly("interval", "prune", "allowEmpty", "timeout", "rollback", "selfHeal", "ignoreDifferences", "recreate");
+        n.allowOnly("interval", "prune", "allowEmpty", "timeout", "rollback", "selfHeal", "ignoreDifferences", "recreate",
+                "stableFor");
         // YAML 1.1 reads a bare `off` as false: take it as the "off" the user wrote
         String rollback = n.string("rollback").map(v -> v.equals("false") ? "off" : v).orElse("off");
         if (!rollback.equals("off") && !rollback.equals("onFailure")) {
@@ -299,7 +300,8 @@ public final class ConfigLoader {
                 rollback.equals("onFailure"),
                 n.bool("selfHeal", false),
                 ignoreRules(n),
-                n.bool("recreate", false));
+                n.bool("recreate", false),
+                n.duration("stableFor", ApplicationSpec.Sync.DEFAULT_STABLE_FOR, Duration.ZERO));
     }
 
     private static List<ApplicationSpec.IgnoreRule> ignoreRules(ConfigNode sync) {

@@ -68,9 +68,12 @@ public record EnginePorts(Render render, LiveState live, Apply apply, Prune prun
     public interface Health {
         HealthReport assess(List<RolloutWaiter.Target> targets);
 
-        /** @param progress the current report while waiting: after changes, and at least every few seconds */
-        HealthReport await(List<RolloutWaiter.Target> targets, Duration timeout, Consumer<HealthReport> progress)
-                throws InterruptedException;
+        /**
+         * @param stableFor how long the workloads this sync applied must stay healthy (see {@code sync.stableFor})
+         * @param progress the current report while waiting: after changes, and at least every few seconds
+         */
+        HealthReport await(List<RolloutWaiter.Target> targets, Duration timeout, Duration stableFor,
+                           Consumer<HealthReport> progress) throws InterruptedException;
     }
 
     /** What each app applied, kept where a restarted agent finds it. */

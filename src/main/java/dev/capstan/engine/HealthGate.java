@@ -32,12 +32,14 @@ final class HealthGate {
     private final SyncListener listener;
     private final Clock clock;
     private final Duration timeout;
+    private final Duration stableFor;
 
-    HealthGate(EnginePorts.Health health, SyncListener listener, Clock clock, Duration timeout) {
+    HealthGate(EnginePorts.Health health, SyncListener listener, Clock clock, Duration timeout, Duration stableFor) {
         this.health = health;
         this.listener = listener;
         this.clock = clock;
         this.timeout = timeout;
+        this.stableFor = stableFor;
     }
 
     /**
@@ -53,7 +55,7 @@ final class HealthGate {
         Instant started = clock.instant();
         HealthReport report;
         try {
-            report = health.await(waitFor, Duration.between(started, deadline),
+            report = health.await(waitFor, Duration.between(started, deadline), stableFor,
                     pending -> listener.waiting(pending, timeout.minus(Duration.between(clock.instant(), deadline)), timeout));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

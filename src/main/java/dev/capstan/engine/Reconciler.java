@@ -68,7 +68,7 @@ public final class Reconciler {
         this.ports = ports;
         this.listener = listener;
         this.clock = clock;
-        this.gate = new HealthGate(ports.health(), listener, clock, app.sync().timeout());
+        this.gate = new HealthGate(ports.health(), listener, clock, app.sync().timeout(), app.sync().stableFor());
         this.hooks = new SyncHooks(app.name(), ports);
     }
 

@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * A Pod: containers that cannot start (CrashLoopBackOff, image pull errors, bad config)
- * are Degraded at once; a long-running pod is healthy when Ready; a run-to-completion
+ * or exited with an error are Degraded at once; a long-running pod is healthy when Ready; a run-to-completion
  * pod when Succeeded.
  */
 final class PodHealth implements HealthCheck {
@@ -37,6 +37,12 @@ final class PodHealth implements HealthCheck {
                     String message = status.string("state.waiting.message");
                     broken.add("container " + c.get("name") + " " + reason + (message != null ? ": " + message : "")
                             + restarts(status));
+                } else if (status.has("state.terminated") && status.integer("state.terminated.exitCode", 0) != 0) {
+                    // exited with an error and about to be restarted: the kubelet says CrashLoopBackOff only after
+                    // the restart, seconds later; a container that fails now has failed
+                    String why = status.string("state.terminated.reason");
+                    broken.add("container " + c.get("name") + " exited with code " + status.integer("state.terminated.exitCode", 0)
+                            + (why != null ? " (" + why + ")" : "") + restarts(status));
                 }
             }
         }

@@ -20,6 +20,11 @@ import java.util.concurrent.TimeUnit;
  * deadline. The settle time absorbs conditions that lag a change: a Deployment rolled
  * back to a ReplicaSet that is already available keeps its old ProgressDeadlineExceeded
  * until the controller's next pass.
+ *
+ * <p>A workload this sync changed must then stay healthy for {@code stableFor}, its pods
+ * Ready and none restarted: on a real kubelet a revision whose liveness probe fails has
+ * both pods Ready for the seconds before the first probe failure, and was recorded as the
+ * last healthy revision (so a later rollback went back to it).
  */
 public final class RolloutWaiter {
 
@@ -58,21 +63,41 @@ public final class RolloutWaiter {
     }
 
     private ObjectHealth assess(Target t) {
+        return assess(t, null);
+    }
+
+    /** @param restartsBefore see {@link WorkloadPods#judge}: null when nobody waits */
+    private ObjectHealth assess(Target t, Map<String, Long> restartsBefore) {
         return new ObjectHealth(t.ref(), cache.find(t.apiVersion(), t.ref())
                 .map(live -> t.applied() != null && !t.applied().seenIn(live)
                         ? Health.progressing("waiting for the watch to observe the applied change")
-                        : withPods(t, live, HealthChecks.assess(live)))
+                        : withPods(t, live, HealthChecks.assess(live), restartsBefore))
                 .orElse(Health.missing("not found in the cluster")));
     }
 
     /** A rolling-out workload is judged by its pods too (see {@link WorkloadPods}); their informer starts on first need. */
-    private Health withPods(Target t, Map<String, Object> live, Health own) {
-        if (own.status() != HealthStatus.Progressing || !WorkloadPods.applies(t.ref())) {
+    private Health withPods(Target t, Map<String, Object> live, Health own, Map<String, Long> restartsBefore) {
+        boolean judged = own.status() == HealthStatus.Progressing || (restartsBefore != null && own.status() == HealthStatus.Healthy);
+        if (!judged || !WorkloadPods.applies(t.ref())) {
             return own;
         }
         return WorkloadPods.selector(live)
-                .map(selector -> WorkloadPods.judge(own, live, cache.pods(t.ref().namespace(), selector)))
+                .map(selector -> WorkloadPods.judge(own, live, cache.pods(t.ref().namespace(), selector),
+                        "Deployment".equals(t.ref().kind()) ? cache.replicaSets(t.ref().namespace(), selector) : List.of(),
+                        restartsBefore))
                 .orElse(own);
+    }
+
+    /** Container restarts of the workloads' pods now: a restart after this counts against the rollout. */
+    private Map<String, Long> restarts(List<Target> targets) {
+        Map<String, Long> out = new HashMap<>();
+        for (Target t : targets) {
+            if (WorkloadPods.applies(t.ref())) {
+                cache.find(t.apiVersion(), t.ref()).flatMap(WorkloadPods::selector)
+                        .ifPresent(selector -> out.putAll(WorkloadPods.restarts(cache.pods(t.ref().namespace(), selector))));
+            }
+        }
+        return out;
     }
 
     /** How often a wait reports its progress when no watch event arrives, so "time left" stays true. */
@@ -85,6 +110,15 @@ public final class RolloutWaiter {
      */
     public HealthReport await(List<Target> targets, Duration timeout, java.util.function.Consumer<HealthReport> progress)
             throws InterruptedException {
+        return await(targets, timeout, Duration.ZERO, progress);
+    }
+
+    /**
+     * @param stableFor how long the workloads this sync applied must stay healthy before the wait ends healthy (cut
+     *        short by {@code timeout}); a pod restart in that time fails them
+     */
+    public HealthReport await(List<Target> targets, Duration timeout, Duration stableFor,
+                              java.util.function.Consumer<HealthReport> progress) throws InterruptedException {
         Map<ObjectRef, Integer> index = new HashMap<>();
         for (int i = 0; i < targets.size(); i++) {
             index.put(targets.get(i).ref(), i);
@@ -108,21 +142,36 @@ public final class RolloutWaiter {
         };
         cache.addListener(listener);
         try {
-            List<ObjectHealth> current = new ArrayList<>(assess(targets).objects());
+            Map<String, Long> restartsBefore = restarts(targets);
+            List<ObjectHealth> current = new ArrayList<>();
+            for (Target t : targets) {
+                current.add(assess(t, restartsBefore));
+            }
             long deadline = System.nanoTime() + timeout.toNanos();
+            boolean mustStay = stableFor.toNanos() > 0 && targets.stream().anyMatch(t -> t.applied() != null && WorkloadPods.applies(t.ref()));
             long degradedSince = -1;
+            long healthySince = -1;
             while (true) {
                 wake.drainPermits();
                 for (ObjectRef ref : List.copyOf(changed)) {
                     changed.remove(ref);
                     int i = index.get(ref);
-                    current.set(i, assess(targets.get(i)));
+                    current.set(i, assess(targets.get(i), restartsBefore));
                 }
                 HealthReport report = new HealthReport(current, false);
-                if (report.done()) {
-                    return report;
-                }
                 long now = System.nanoTime();
+                if (report.done()) {
+                    healthySince = healthySince < 0 ? now : healthySince;
+                    long stayedFor = now - healthySince;
+                    if (!mustStay || stayedFor >= stableFor.toNanos() || now >= deadline) {
+                        return report;
+                    }
+                    progress.accept(staying(report, targets, Duration.ofNanos(stayedFor), stableFor));
+                    long wait = Math.min(deadline, healthySince + stableFor.toNanos()) - now;
+                    wake.tryAcquire(Math.max(Math.min(wait, PROGRESS_EVERY_NANOS), 1), TimeUnit.NANOSECONDS);
+                    continue;
+                }
+                healthySince = -1;
                 if (report.worst() == HealthStatus.Degraded) {
                     degradedSince = degradedSince < 0 ? now : degradedSince;
                     if (now - degradedSince >= settle.toNanos()) {
@@ -142,5 +191,19 @@ public final class RolloutWaiter {
         } finally {
             cache.removeListener(listener);
         }
+    }
+
+    /** The report shown while healthy workloads must stay so: each says how long it has been, of how long. */
+    private static HealthReport staying(HealthReport report, List<Target> targets, Duration stayed, Duration stableFor) {
+        List<ObjectHealth> shown = new ArrayList<>();
+        for (int i = 0; i < report.objects().size(); i++) {
+            ObjectHealth o = report.objects().get(i);
+            Target t = targets.get(i);
+            shown.add(t.applied() != null && WorkloadPods.applies(t.ref()) && o.health().status() == HealthStatus.Healthy
+                    ? new ObjectHealth(o.ref(), Health.progressing(o.health().message() + "; healthy for "
+                            + stayed.toSeconds() + "s of the " + stableFor.toSeconds() + "s it must stay so (sync.stableFor)"))
+                    : o);
+        }
+        return new HealthReport(shown, false);
     }
 }

@@ -72,11 +72,20 @@ final class AgentHarness implements AutoCloseable {
                     repo: {url: "%s", ref: main, path: %s%s}
                     destination: {namespace: %s}
                     sync: {%s}
-                """.formatted(agentNamespace, cache, agentOptions, repoUrl != null ? repoUrl : daemon.url(), path, repoOptions, destination, sync) + more);
+                """.formatted(agentNamespace, cache, agentOptions, repoUrl != null ? repoUrl : daemon.url(), path, repoOptions, destination,
+                withStableFor(sync)) + more);
         Map<String, String> env = new HashMap<>(Map.of("SYNC_TOKEN", TOKEN, "HOOK_SECRET", HOOK_SECRET));
         env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")); // where kustomize is found
         agent = new Agent(config, client, env).start();
         http = new HttpJson(agent.port());
+    }
+
+    /**
+     * The simulator's pods never restart unless a test says so: a test that does not name {@code stableFor} gets 1s
+     * instead of the default 30s, and the real-node tests (and HealthEndToEndTest's own cases) judge the window.
+     */
+    private static String withStableFor(String sync) {
+        return sync.contains("stableFor") ? sync : sync.isBlank() ? "stableFor: 1s" : sync + ", stableFor: 1s";
     }
 
     void stop() {

@@ -15,7 +15,7 @@ final class AlertRules {
     }
 
     static Path writeRuleFile(Path dir, UnaryOperator<String> edit) throws Exception {
-        var docs = new YamlReader(YamlLimits.defaults()).readAll(Files.readString(Path.of("deploy/prometheusrule.yaml")));
+        var docs = new YamlReader(YamlLimits.defaults()).readAll(Files.readString(Path.of("deploy/monitoring/prometheusrule.yaml")));
         Map<?, ?> spec = (Map<?, ?>) ((Map<?, ?>) docs.get(0).value()).get("spec");
         Files.createDirectories(dir);
         Path file = dir.resolve("capstan-rules.yaml");

@@ -273,7 +273,8 @@ final class FakeCluster implements EnginePorts.Render, EnginePorts.LiveState, En
     }
 
     @Override
-    public HealthReport await(List<RolloutWaiter.Target> targets, Duration timeout, java.util.function.Consumer<HealthReport> progress) {
+    public HealthReport await(List<RolloutWaiter.Target> targets, Duration timeout, Duration stableFor,
+                              java.util.function.Consumer<HealthReport> progress) {
         calls.add("await " + targets.stream().map(t -> t.ref().name()).toList());
         HealthReport report = report(targets, true);
         if (!report.done()) {

@@ -35,6 +35,7 @@ class HealthChecksTest {
             pod-crashloop                            | Degraded    | container web CrashLoopBackOff: back-off 2m40s restarting failed container (5 restarts)
             pod-image-pull-backoff                   | Degraded    | container web ImagePullBackOff
             pod-err-image-pull-init                  | Degraded    | container migrate ErrImagePull: manifest unknown
+            pod-exited-with-error-restarting         | Degraded    | container web exited with code 1 (Error) (2 restarts)
             pod-running-ready                        | Healthy     | running and ready
             pod-running-not-ready                    | Progressing | running, not ready: ContainersNotReady
             pod-pending                              | Progressing | Pending

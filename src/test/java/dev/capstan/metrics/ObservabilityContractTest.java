@@ -42,7 +42,7 @@ class ObservabilityContractTest {
             exported.add(scraped.group(1));
         }
         JsonMapper.builder().build().readTree(Files.readString(Path.of("dashboards/capstan.json"))); // valid JSON
-        for (Path file : new Path[] {Path.of("dashboards/capstan.json"), Path.of("deploy/prometheusrule.yaml")}) {
+        for (Path file : new Path[] {Path.of("dashboards/capstan.json"), Path.of("deploy/monitoring/prometheusrule.yaml")}) {
             Set<String> unknown = new TreeSet<>();
             Matcher used = METRIC.matcher(Files.readString(file));
             while (used.find()) {

@@ -21,7 +21,12 @@ public final class GitDaemonServer implements AutoCloseable {
     private final AtomicInteger uploads = new AtomicInteger();
 
     public GitDaemonServer(Path bareRepo) {
-        daemon = new Daemon(new InetSocketAddress("127.0.0.1", 0));
+        this(bareRepo, "127.0.0.1");
+    }
+
+    /** @param host where to listen: a pod on the {@link RealNode} reaches this machine at {@link RealNode#NODE_IP} */
+    public GitDaemonServer(Path bareRepo, String host) {
+        daemon = new Daemon(new InetSocketAddress(host, 0));
         daemon.getService("git-upload-pack").setEnabled(true);
         daemon.setRepositoryResolver((req, name) -> {
             if (!name.equals("repo.git") && !name.equals("repo")) {
@@ -45,7 +50,7 @@ public final class GitDaemonServer implements AutoCloseable {
     }
 
     public String url() {
-        return "git://127.0.0.1:" + daemon.getAddress().getPort() + "/repo.git";
+        return "git://" + daemon.getAddress().getAddress().getHostAddress() + ":" + daemon.getAddress().getPort() + "/repo.git";
     }
 
     /** Upload-pack sessions served so far (ls-remote and fetch alike). */

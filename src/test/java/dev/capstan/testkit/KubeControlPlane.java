@@ -51,6 +51,11 @@ public final class KubeControlPlane {
 
     private final Path dir;
     private final String token;
+    /**
+     * Where the API server listens and what it advertises: 127.0.0.1, or in a real-node JVM ({@link RealNode}) the
+     * node's bridge address, which pods can route to (the {@code kubernetes} Service's endpoint).
+     */
+    private final String address;
     private final ChildProcesses processes;
     private int apiPort;
     private Path kubeconfig;
@@ -61,6 +66,7 @@ public final class KubeControlPlane {
     private KubeControlPlane(Path dir) {
         this.dir = dir;
         this.processes = new ChildProcesses(dir);
+        this.address = RealNode.enabled() ? RealNode.prepareNetwork() : "127.0.0.1";
         this.token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
     }
 
@@ -125,7 +131,7 @@ public final class KubeControlPlane {
                     .optional("--logger", "zap").optional("--log-level", "warn").build());
             spawn("kube-apiserver", BinaryFlags.of(bin.resolve("kube-apiserver")).command(
                     "--etcd-servers", "http://127.0.0.1:" + etcdPort,
-                    "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1",
+                    "--bind-address", address, "--advertise-address", address,
                     "--secure-port", String.valueOf(apiPort),
                     "--cert-dir", dir.resolve("certs").toString(),
                     "--token-auth-file", dir.resolve("tokens.csv").toString(),
@@ -135,9 +141,11 @@ public final class KubeControlPlane {
                     "--service-account-signing-key-file", dir.resolve("sa.key").toString(),
                     "--service-cluster-ip-range", "10.96.0.0/24",
                     "--allow-privileged=true",
-                    // 1.37 refuses a loopback advertise address for the endpoint reconciler, which
-                    // only maintains the `kubernetes` Service's endpoints: nothing here uses them
-                    "--endpoint-reconciler-type=none",
+                    // 1.37 refuses a loopback advertise address for the endpoint reconciler, which only
+                    // maintains the `kubernetes` Service's endpoints: only pods use them (a real node)
+                    "--endpoint-reconciler-type=" + (RealNode.enabled() ? "lease" : "none"),
+                    // logs and exec go to the kubelet by the node's address: its name resolves nowhere here
+                    "--kubelet-preferred-address-types=InternalIP,Hostname",
                     "--v=0").and(AgentAudit.flags(dir)).build());
             waitReady();
             kubeconfig = writeKubeconfig("kubeconfig", url(), token);
@@ -170,7 +178,9 @@ public final class KubeControlPlane {
         Process p = spawn("kube-controller-manager", BinaryFlags.of(binary).command(
                 "--kubeconfig", kubeconfig.toString(),
                 "--leader-elect=false",
-                "--controllers=*,-nodelifecycle",
+                // the node lifecycle controller would evict the simulator's pods from its heartbeat-less fake node; a
+                // real node needs it: it lifts the not-ready taint the kubelet registers with
+                "--controllers=" + (RealNode.enabled() ? "*" : "*,-nodelifecycle"),
                 "--service-account-private-key-file", dir.resolve("sa.key").toString(),
                 "--root-ca-file", dir.resolve("certs/apiserver.crt").toString(),
                 "--bind-address", "127.0.0.1", "--secure-port=0",
@@ -302,7 +312,17 @@ public final class KubeControlPlane {
     }
 
     public String url() {
-        return "https://127.0.0.1:" + apiPort;
+        return "https://" + address + ":" + apiPort;
+    }
+
+    /** The address the API server listens on (see {@link #address}). */
+    public String address() {
+        return address;
+    }
+
+    /** The API server's audit log of the agent's identity's requests ({@link AgentAudit}), one JSON event per line. */
+    public Path auditLog() {
+        return dir.resolve("audit.jsonl");
     }
 
     /** A kubeconfig file for this control plane (for CLI tests and child processes). */
@@ -393,7 +413,7 @@ public final class KubeControlPlane {
     static Path logDir() {
         Path base = Path.of("target", "kube-logs", env("CAPSTAN_KUBE_VERSION", DEFAULT_VERSION));
         String fork = System.getProperty("capstan.fork", "");
-        return fork.matches("fork-\\d+") ? base.resolve(fork) : base;
+        return fork.matches("fork-\\d+|node") ? base.resolve(fork) : base;
     }
 
     private static void deleteTree(Path root) {

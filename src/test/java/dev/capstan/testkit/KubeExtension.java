@@ -13,7 +13,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * Gives tests the shared {@link KubeControlPlane}: parameters of type
  * {@link KubernetesClient} (one client per JVM), {@link KubeControlPlane} and
  * {@link TestNamespace} (a fresh namespace per test, deleted afterwards). The
- * {@link KubeletSimulator} runs whenever the controllers do.
+ * {@link KubeletSimulator} runs whenever the controllers do, except in a JVM of a
+ * {@link RealNode}, where a real kubelet runs the pods.
  */
 public final class KubeExtension implements BeforeAllCallback, ParameterResolver, AfterEachCallback {
 
@@ -24,7 +25,9 @@ public final class KubeExtension implements BeforeAllCallback, ParameterResolver
         if (client == null) {
             KubeControlPlane cp = KubeControlPlane.get();
             client = cp.newClient();
-            if (cp.hasControllers()) {
+            if (RealNode.enabled()) {
+                RealNode.get(cp);
+            } else if (cp.hasControllers()) {
                 KubeletSimulator.start(cp.newClient());
             }
         }
