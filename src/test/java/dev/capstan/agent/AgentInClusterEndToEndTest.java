@@ -90,7 +90,7 @@ class AgentInClusterEndToEndTest {
                 resources: [%s]
                 images: [{name: capstan, newName: %s, newTag: %s}]
                 patches: [{path: config.yaml}]
-                """.formatted(dir.relativize(deploy), AgentImage.NAME, AgentImage.TAG));
+                """.formatted(dir.toAbsolutePath().relativize(deploy), AgentImage.NAME, AgentImage.TAG));
         Files.writeString(dir.resolve("config.yaml"), """
                 apiVersion: v1
                 kind: ConfigMap
@@ -143,6 +143,7 @@ class AgentInClusterEndToEndTest {
         assertTrue(first.getSpec().getContainers().get(0).getImage().startsWith(AgentImage.NAME + ":" + AgentImage.TAG));
 
         ApplicationKit kit = new ApplicationKit(client, cp.kubeconfig());
+        kit.installCrd(); // applied by kubectl above: this only waits until it is Established
         for (int i = 0; i < APPS; i++) {
             kit.create(application("app-" + i, git.url(), "apps/" + i, ns.name() + "-" + i));
         }

@@ -103,10 +103,13 @@ class RealNodeHealthEndToEndTest {
         String v2 = h.remote.commit("v2 never ready", Map.of("app/web.yaml", deployment(env("REV", "2", "NEVER_READY", "1"), READINESS)));
         Instant committed = Instant.now();
         h.syncNow();
-        await().atMost(Duration.ofSeconds(120)).until(() -> "HealthCheckFailed".equals(h.status().get("reason")));
+        // the gate's failure shows in the cluster first: the rollback puts v1's template back at once
+        await().atMost(Duration.ofSeconds(30)).until(() -> "2".equals(envOf(client, "REV")));
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> "1".equals(envOf(client, "REV")));
         Duration toFailed = Duration.between(committed, Instant.now());
-        Map<String, Object> s = h.awaitSyncs(2);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> "RolledBack".equals(h.status().get("phase")));
         Duration toRolledBack = Duration.between(committed, Instant.now());
+        Map<String, Object> s = h.awaitSyncs(2);
 
         assertEquals("RolledBack", s.get("phase"), String.valueOf(s.get("message")));
         String message = String.valueOf(s.get("message"));
@@ -135,8 +138,12 @@ class RealNodeHealthEndToEndTest {
                 deployment(env("REV", "2", "LIVENESS_FAIL_AFTER", "4"), READINESS + "\n" + LIVENESS)));
         Instant committed = Instant.now();
         h.syncNow();
-        Map<String, Object> s = h.awaitSyncs(2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "2".equals(envOf(client, "REV")));
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> "1".equals(envOf(client, "REV")));
+        Duration toFailed = Duration.between(committed, Instant.now());
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> "RolledBack".equals(h.status().get("phase")));
         Duration took = Duration.between(committed, Instant.now());
+        Map<String, Object> s = h.awaitSyncs(2);
 
         String message = String.valueOf(s.get("message"));
         assertEquals("RolledBack", s.get("phase"), message);
@@ -146,7 +153,8 @@ class RealNodeHealthEndToEndTest {
         assertEquals(v1, ((Map<?, ?>) s.get("lastSyncedRevision")).get("sha"));
         assertEquals("1", envOf(client, "REV"));
         assertTrue(took.toSeconds() < 120, "failed and rolled back in " + took.toSeconds() + " s, not at the progress deadline (600 s)");
-        System.out.printf("real node: liveness failing after 4s: commit to rolled back %.1f s%n", took.toMillis() / 1000.0);
+        System.out.printf("real node: liveness failing after 4s (period 2s, 2 failures; stableFor 30s): commit to Degraded and "
+                + "rolling back %.1f s, to rolled back %.1f s%n", toFailed.toMillis() / 1000.0, took.toMillis() / 1000.0);
     }
 
     @Test
