@@ -65,6 +65,7 @@ public final class Agent implements AutoCloseable {
     private final String identity = System.getenv().getOrDefault("HOSTNAME", "capstan").toLowerCase(java.util.Locale.ROOT)
             .replaceAll("[^a-z0-9-]", "-") + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
     private final StatusServer server;
+    private final dev.capstan.cluster.ServingLabel serving;
     private final Renderers renderers;
     /** One ls-remote per repository and interval, whatever the number of apps following it. */
     private final dev.capstan.source.SharedRefs sharedRefs = new dev.capstan.source.SharedRefs();
@@ -83,6 +84,7 @@ public final class Agent implements AutoCloseable {
             metrics.kubeRequests(requests.counts());
         }
         this.client = client;
+        this.serving = dev.capstan.cluster.ServingLabel.of(client, env);
         ensureNamespace(client, config.namespace());
         DiscoveryCache discovery = new DiscoveryCache(client);
         this.cache = new LiveCache(client, discovery::current, restrictedTo(config));
@@ -182,6 +184,7 @@ public final class Agent implements AutoCloseable {
                             metrics.shard(view.members().size(), view.running().size());
                         }
                     }).start();
+            serving.set(true); // every member answers: a sync asked of it goes to the app's owner
         } else if (!le.enabled()) {
             startLeading();
         } else {
@@ -207,6 +210,7 @@ public final class Agent implements AutoCloseable {
     /** This replica leads (or there is no election): run every application's loop. */
     private void startLeading() {
         apps.lead();
+        serving.set(true);
         recorder.owners(app -> identity);
         LOG.info("leading: syncing {} application(s)", apps.size());
     }
@@ -215,6 +219,7 @@ public final class Agent implements AutoCloseable {
     private void stopLeading() {
         if (apps.leading()) {
             apps.standBy();
+            serving.set(false);
             LOG.warn("lost leadership: stopped syncing");
         }
     }
@@ -264,11 +269,13 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * Ready = leading with synced caches: a standby replica gets no traffic, so the status API
-     * is the leader's. With sharding every member is ready: each syncs its share.
+     * Ready = serving with synced caches, or standing by for the lease: a standby must be Ready,
+     * or a rolling update of the agent never completes (its new pod stands by while the old one
+     * leads). The Service routes to the serving replica by its label ({@link
+     * dev.capstan.cluster.ServingLabel}), not by readiness. With sharding every member serves.
      */
     private boolean ready() {
-        return (shards != null || leading()) && cache.synced();
+        return shards != null || leading() ? cache.synced() : elector != null;
     }
 
     /** This replica's identity (leases, status, sync history). */

@@ -206,8 +206,11 @@ class AgentInClusterEndToEndTest {
                 && two.stream().anyMatch(p -> h.contains(p.getMetadata().getName())));
         Pod leading = two.stream().filter(p -> leader.contains(p.getMetadata().getName())).findFirst().orElseThrow();
         Pod standby = two.stream().filter(p -> p != leading).findFirst().orElseThrow();
+        // both are Ready (a standby that is not would stall every rolling update); the Service routes to the leader
+        await().atMost(Duration.ofSeconds(30)).until(() -> serviceEndpoints(client), e -> e.equals(List.of(leading.getStatus().getPodIP())));
         client.pods().inNamespace(AGENT_NS).withName(leading.getMetadata().getName()).withGracePeriod(0).delete();
         await().atMost(Duration.ofSeconds(60)).until(() -> leaseHolder(client), h -> h != null && h.contains(standby.getMetadata().getName()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> serviceEndpoints(client), e -> e.equals(List.of(standby.getStatus().getPodIP())));
         remote.commit("after the hand-over", Map.of("apps/0/cm.yaml",
                 "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: config}\ndata: {app: \"0\", handedOver: \"yes\"}\n"));
         await().atMost(Duration.ofSeconds(120)).until(() -> "yes".equals(
@@ -224,6 +227,14 @@ class AgentInClusterEndToEndTest {
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getStatus().getConditions() != null
                         && p.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")))
                 .toList(), pods -> pods.size() == count);
+    }
+
+    /** The ready addresses behind deploy/'s Service, as kube-proxy routes them. */
+    private static List<String> serviceEndpoints(KubernetesClient client) {
+        return client.discovery().v1().endpointSlices().inNamespace(AGENT_NS).withLabel("kubernetes.io/service-name", "capstan")
+                .list().getItems().stream().filter(s -> s.getEndpoints() != null).flatMap(s -> s.getEndpoints().stream())
+                .filter(e -> e.getConditions() == null || !Boolean.FALSE.equals(e.getConditions().getReady()))
+                .flatMap(e -> e.getAddresses().stream()).sorted().toList();
     }
 
     private static String leaseHolder(KubernetesClient client) {

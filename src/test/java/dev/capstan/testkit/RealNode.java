@@ -268,10 +268,11 @@ public final class RealNode {
         } catch (IOException e) {
             // containerd is gone already: the shims are killed below by their address
         }
-        processes.stopAll();
+        // the containers first, while containerd still answers: a kubelet asked to stop with pods running takes its time
         for (String task : tasks) {
             quietly(List.of("ctr", "--address", socket.toString(), "--namespace", "k8s.io", "tasks", "kill", "-a", "-s", "SIGKILL", task));
         }
+        processes.stopAll();
         quietly(List.of("pkill", "-KILL", "-f", "containerd-shim-runc-v2 .*-address " + socket));
         if (Files.isExecutable(bin.resolve("kube-proxy"))) {
             quietly(List.of(bin.resolve("kube-proxy").toString(), "--cleanup"));
