@@ -75,10 +75,12 @@ public final class RolloutWaiter {
                 .orElse(Health.missing("not found in the cluster")));
     }
 
-    /** A rolling-out workload is judged by its pods too (see {@link WorkloadPods}); their informer starts on first need. */
+    /**
+     * A rolling-out workload is judged by its pods too (see {@link WorkloadPods}, which decides when); their informer
+     * starts on first need, so nothing is watched for a health that no pod could change.
+     */
     private Health withPods(Target t, Map<String, Object> live, Health own, Map<String, Long> restartsBefore) {
-        boolean judged = own.status() == HealthStatus.Progressing || (restartsBefore != null && own.status() == HealthStatus.Healthy);
-        if (!judged || !WorkloadPods.applies(t.ref())) {
+        if (!WorkloadPods.judges(own, restartsBefore) || !WorkloadPods.applies(t.ref())) {
             return own;
         }
         return WorkloadPods.selector(live)

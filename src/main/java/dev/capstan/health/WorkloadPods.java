@@ -93,9 +93,7 @@ public final class WorkloadPods {
      */
     public static Health judge(Health health, Map<String, Object> workload, List<Map<String, Object>> pods,
                                List<Map<String, Object>> replicaSets, Map<String, Long> restartsBefore) {
-        boolean judged = health.status() == HealthStatus.Progressing
-                || (restartsBefore != null && health.status() == HealthStatus.Healthy);
-        if (!judged || selector(workload).isEmpty()) {
+        if (!judges(health, restartsBefore) || selector(workload).isEmpty()) {
             return health;
         }
         Optional<Map<String, String>> revision = currentRevision(workload, replicaSets);
@@ -123,6 +121,11 @@ public final class WorkloadPods {
             }
         }
         return health;
+    }
+
+    /** Whether pods can change {@code health}: a rollout in progress, or (while a wait runs) a healthy one. */
+    static boolean judges(Health health, Map<String, Long> restartsBefore) {
+        return health.status() == HealthStatus.Progressing || (restartsBefore != null && health.status() == HealthStatus.Healthy);
     }
 
     /** Restarts per pod uid, the baseline of {@link #judge} for a wait that begins now. */

@@ -11,6 +11,7 @@ import dev.capstan.testkit.GitDaemonServer;
 import dev.capstan.testkit.GitRemote;
 import dev.capstan.testkit.KubeControlPlane;
 import dev.capstan.testkit.NodeTest;
+import dev.capstan.testkit.Pods;
 import dev.capstan.testkit.RealNode;
 import dev.capstan.testkit.TestNamespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -29,7 +30,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,14 +135,14 @@ class AgentInClusterEndToEndTest {
         // install as a user does
         Path overlay = overlay(Path.of("target", "node-overlay"), CONFIG);
         Instant applied = Instant.now();
-        Result install = kubectl(cp, "apply", "-k", overlay.toString());
+        ApplicationKit kit = new ApplicationKit(client, cp.kubeconfig(), RealNode.kubectl().toString());
+        ApplicationKit.Result install = kit.kubectl("apply", "-k", overlay.toString());
         assertEquals(0, install.exit(), install.output());
         Pod first = awaitAgentPods(client, 1).get(0);
         Duration startToReady = Duration.between(applied, Instant.now());
         System.out.printf("real node: agent pod from kubectl apply -k to Ready (/readyz): %.1f s%n", startToReady.toMillis() / 1000.0);
         assertTrue(first.getSpec().getContainers().get(0).getImage().startsWith(AgentImage.NAME + ":" + AgentImage.TAG));
 
-        ApplicationKit kit = new ApplicationKit(client, cp.kubeconfig());
         kit.installCrd(); // applied by kubectl above: this only waits until it is Established
         for (int i = 0; i < APPS; i++) {
             kit.create(application("app-" + i, git.url(), "apps/" + i, ns.name() + "-" + i));
@@ -199,7 +199,7 @@ class AgentInClusterEndToEndTest {
         System.out.println("real node: after the pod's death the new pod wrote only " + writes);
 
         // two replicas: one leads and syncs; killing it hands over
-        Result scale = kubectl(cp, "scale", "-n", AGENT_NS, "deployment/capstan", "--replicas=2");
+        ApplicationKit.Result scale = kit.kubectl("scale", "-n", AGENT_NS, "deployment/capstan", "--replicas=2");
         assertEquals(0, scale.exit(), scale.output());
         List<Pod> two = awaitAgentPods(client, 2);
         String leader = await().atMost(Duration.ofSeconds(60)).until(() -> leaseHolder(client), h -> h != null
@@ -224,9 +224,7 @@ class AgentInClusterEndToEndTest {
     private static List<Pod> awaitAgentPods(KubernetesClient client, int count) {
         return await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).until(() -> client.pods()
                 .inNamespace(AGENT_NS).withLabel("app.kubernetes.io/name", "capstan").list().getItems().stream()
-                .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getStatus().getConditions() != null
-                        && p.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")))
-                .toList(), pods -> pods.size() == count);
+                .filter(Pods::ready).toList(), pods -> pods.size() == count);
     }
 
     /** The ready addresses behind deploy/'s Service, as kube-proxy routes them. */
@@ -284,17 +282,5 @@ class AgentInClusterEndToEndTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), url + ": " + r.body());
         return r.body();
-    }
-
-    record Result(int exit, String output) {
-    }
-
-    private static Result kubectl(KubeControlPlane cp, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(RealNode.kubectl().toString(), "--kubeconfig", cp.kubeconfig().toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(5, TimeUnit.MINUTES);
-        return new Result(p.exitValue(), out);
     }
 }

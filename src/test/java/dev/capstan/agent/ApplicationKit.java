@@ -26,10 +26,17 @@ final class ApplicationKit {
 
     private final KubernetesClient client;
     private final Path kubeconfig;
+    private final String kubectl;
 
     ApplicationKit(KubernetesClient client, Path kubeconfig) {
+        this(client, kubeconfig, "kubectl");
+    }
+
+    /** @param kubectl the kubectl to run (default: the one on PATH) */
+    ApplicationKit(KubernetesClient client, Path kubeconfig, String kubectl) {
         this.client = client;
         this.kubeconfig = kubeconfig;
+        this.kubectl = kubectl;
     }
 
     /** Installs deploy/crd-application.yaml (server-side apply, so reruns are no-ops) and waits until it is served. */
@@ -126,7 +133,7 @@ final class ApplicationKit {
 
     /** Runs kubectl against the test control plane: exit code and output (stdout then stderr). */
     Result kubectl(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+        List<String> command = new ArrayList<>(List.of(kubectl, "--kubeconfig", kubeconfig.toString()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getOutputStream().close();

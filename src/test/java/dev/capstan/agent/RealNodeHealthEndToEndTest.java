@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.capstan.testkit.KubeControlPlane;
 import dev.capstan.testkit.NodeTest;
+import dev.capstan.testkit.Pods;
 import dev.capstan.testkit.RealNode;
 import dev.capstan.testkit.TestNamespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -87,10 +88,22 @@ class RealNodeHealthEndToEndTest {
                 .findFirst().orElse(null);
     }
 
+    /**
+     * Asks for a sync of the committed v2 (env REV=2) and times it from now: to the gate's failure, which shows in the
+     * cluster first (the rollback puts v1's template back at once), and to phase RolledBack.
+     */
+    private Duration[] syncAndAwaitRollback(KubernetesClient client) {
+        Instant asked = Instant.now();
+        h.syncNow();
+        await().atMost(Duration.ofSeconds(30)).until(() -> "2".equals(envOf(client, "REV")));
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> "1".equals(envOf(client, "REV")));
+        Duration toFailed = Duration.between(asked, Instant.now());
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> "RolledBack".equals(h.status().get("phase")));
+        return new Duration[] {toFailed, Duration.between(asked, Instant.now())};
+    }
+
     private List<Pod> readyPods(KubernetesClient client) {
-        return client.pods().inNamespace(ns).withLabel("app", "web").list().getItems().stream()
-                .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getStatus().getConditions().stream()
-                        .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"))).toList();
+        return client.pods().inNamespace(ns).withLabel("app", "web").list().getItems().stream().filter(Pods::ready).toList();
     }
 
     @Test
@@ -101,14 +114,9 @@ class RealNodeHealthEndToEndTest {
         assertEquals("Succeeded", h.awaitSyncs(1).get("phase"), String.valueOf(h.status().get("message")));
 
         String v2 = h.remote.commit("v2 never ready", Map.of("app/web.yaml", deployment(env("REV", "2", "NEVER_READY", "1"), READINESS)));
-        Instant committed = Instant.now();
-        h.syncNow();
-        // the gate's failure shows in the cluster first: the rollback puts v1's template back at once
-        await().atMost(Duration.ofSeconds(30)).until(() -> "2".equals(envOf(client, "REV")));
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> "1".equals(envOf(client, "REV")));
-        Duration toFailed = Duration.between(committed, Instant.now());
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> "RolledBack".equals(h.status().get("phase")));
-        Duration toRolledBack = Duration.between(committed, Instant.now());
+        Duration[] times = syncAndAwaitRollback(client);
+        Duration toFailed = times[0];
+        Duration toRolledBack = times[1];
         Map<String, Object> s = h.awaitSyncs(2);
 
         assertEquals("RolledBack", s.get("phase"), String.valueOf(s.get("message")));
@@ -136,13 +144,9 @@ class RealNodeHealthEndToEndTest {
 
         h.remote.commit("v2 liveness fails after 4s", Map.of("app/web.yaml",
                 deployment(env("REV", "2", "LIVENESS_FAIL_AFTER", "4"), READINESS + "\n" + LIVENESS)));
-        Instant committed = Instant.now();
-        h.syncNow();
-        await().atMost(Duration.ofSeconds(30)).until(() -> "2".equals(envOf(client, "REV")));
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> "1".equals(envOf(client, "REV")));
-        Duration toFailed = Duration.between(committed, Instant.now());
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> "RolledBack".equals(h.status().get("phase")));
-        Duration took = Duration.between(committed, Instant.now());
+        Duration[] times = syncAndAwaitRollback(client);
+        Duration toFailed = times[0];
+        Duration took = times[1];
         Map<String, Object> s = h.awaitSyncs(2);
 
         String message = String.valueOf(s.get("message"));

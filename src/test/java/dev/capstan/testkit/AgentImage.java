@@ -1,14 +1,11 @@
 package dev.capstan.testkit;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The agent's container image, built from the repository's Dockerfile with podman as a user would build it, and
@@ -24,6 +21,7 @@ public final class AgentImage {
     public static final String NAME = "localhost/capstan";
     public static final String TAG = "e2e";
     private static final String JRE = "localhost/capstan-test/jre:17";
+    private static final Duration BUILD_LIMIT = Duration.ofMinutes(10);
 
     private static Duration buildTime;
 
@@ -43,14 +41,14 @@ public final class AgentImage {
         Path kustomize = onPath("kustomize");
         Files.createDirectories(Path.of("target", "image"));
         Files.copy(kustomize, Path.of("target", "image", "kustomize"), StandardCopyOption.REPLACE_EXISTING);
-        if (run(List.of("podman", "image", "exists", JRE), false) != 0) {
-            run(List.of("podman", "import", RealNode.images().resolve("jre-rootfs.tar").toString(), JRE), true);
+        if (Commands.run(List.of("podman", "image", "exists", JRE), Duration.ofMinutes(1)).exit() != 0) {
+            Commands.check(List.of("podman", "import", RealNode.images().resolve("jre-rootfs.tar").toString(), JRE), BUILD_LIMIT);
         }
-        run(List.of("podman", "build", "--quiet", "--build-arg", "JAR_STAGE=prebuilt", "--build-arg", "KUSTOMIZE_STAGE=prebuilt",
-                "--build-arg", "JRE_IMAGE=" + JRE, "-t", NAME + ":" + TAG, "."), true);
+        Commands.check(List.of("podman", "build", "--quiet", "--build-arg", "JAR_STAGE=prebuilt", "--build-arg", "KUSTOMIZE_STAGE=prebuilt",
+                "--build-arg", "JRE_IMAGE=" + JRE, "-t", NAME + ":" + TAG, "."), BUILD_LIMIT);
         Path archive = Path.of("target", "image", "capstan-image.tar");
         Files.deleteIfExists(archive);
-        run(List.of("podman", "save", "--format", "oci-archive", "-o", archive.toString(), NAME + ":" + TAG), true);
+        Commands.check(List.of("podman", "save", "--format", "oci-archive", "-o", archive.toString(), NAME + ":" + TAG), BUILD_LIMIT);
         node.importImage(archive);
         Files.delete(archive);
         buildTime = Duration.ofNanos(System.nanoTime() - t0);
@@ -65,23 +63,5 @@ public final class AgentImage {
             }
         }
         throw new IllegalStateException("no " + name + " on PATH: export PATH=\"$(sudo scripts/render-tools):$PATH\"");
-    }
-
-    private static int run(List<String> command, boolean mustSucceed) throws IOException {
-        Process p = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(10, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", command) + " took over 10 minutes");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-        if (mustSucceed && p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed (" + p.exitValue() + "):\n" + out);
-        }
-        return p.exitValue();
     }
 }

@@ -262,7 +262,7 @@ public final class KubeControlPlane {
     }
 
     /** Polling a process just started: there is nothing to watch yet. */
-    private static void pause() {
+    static void pause() {
         try {
             Thread.sleep(200);
         } catch (InterruptedException e) {
@@ -424,7 +424,7 @@ public final class KubeControlPlane {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

@@ -4,8 +4,6 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -102,13 +99,13 @@ public final class RealNode {
     static synchronized String prepareNetwork() {
         try {
             // ip(8), not NetworkInterface: the JDK does not list a bridge that is down and has no address yet
-            if (!output(List.of("ip", "-o", "link", "show")).contains(" " + BRIDGE + ":")) {
-                run(List.of("ip", "link", "add", BRIDGE, "type", "bridge"));
+            if (!Commands.check(List.of("ip", "-o", "link", "show")).contains(" " + BRIDGE + ":")) {
+                Commands.check(List.of("ip", "link", "add", BRIDGE, "type", "bridge"));
             }
-            if (!output(List.of("ip", "-o", "addr", "show", "dev", BRIDGE)).contains(" " + NODE_IP + "/")) {
-                run(List.of("ip", "addr", "add", NODE_IP + "/24", "dev", BRIDGE));
+            if (!Commands.check(List.of("ip", "-o", "addr", "show", "dev", BRIDGE)).contains(" " + NODE_IP + "/")) {
+                Commands.check(List.of("ip", "addr", "add", NODE_IP + "/24", "dev", BRIDGE));
             }
-            run(List.of("ip", "link", "set", BRIDGE, "up"));
+            Commands.check(List.of("ip", "link", "set", BRIDGE, "up"));
             deletePodNetworks();
             return NODE_IP;
         } catch (IOException e) {
@@ -135,7 +132,7 @@ public final class RealNode {
             startKubelet(bin, cp);
             processes.spawn("kube-scheduler", BinaryFlags.of(bin.resolve("kube-scheduler")).command(
                     "--kubeconfig", cp.kubeconfig().toString(), "--leader-elect=false",
-                    "--bind-address", "127.0.0.1", "--secure-port", String.valueOf(freePort()), "--v=0").build());
+                    "--bind-address", "127.0.0.1", "--secure-port", String.valueOf(KubeControlPlane.freePort()), "--v=0").build());
             processes.spawn("kube-proxy", BinaryFlags.of(bin.resolve("kube-proxy")).command(
                     "--kubeconfig", cp.kubeconfig().toString(), "--hostname-override", NODE_NAME,
                     "--proxy-mode", "iptables", "--cluster-cidr", POD_CIDR,
@@ -144,7 +141,7 @@ public final class RealNode {
                     // leave the machine's conntrack settings alone
                     "--conntrack-max-per-core=0", "--conntrack-tcp-timeout-established=0s",
                     "--conntrack-tcp-timeout-close-wait=0s",
-                    "--healthz-bind-address", "127.0.0.1:" + freePort(), "--metrics-bind-address", "127.0.0.1:" + freePort(),
+                    "--healthz-bind-address", "127.0.0.1:" + KubeControlPlane.freePort(), "--metrics-bind-address", "127.0.0.1:" + KubeControlPlane.freePort(),
                     "--v=0").build());
             try (KubernetesClient client = cp.newClient()) {
                 awaitNodeReady(client);
@@ -190,13 +187,13 @@ public final class RealNode {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("containerd made no socket within 30s:\n" + processes.logTails());
             }
-            pause();
+            KubeControlPlane.pause();
         }
     }
 
     /** Imports an OCI archive into the node's containerd, where the kubelet finds it (namespace k8s.io). */
     public void importImage(Path archive) throws IOException {
-        run(List.of("ctr", "--address", socket.toString(), "--namespace", "k8s.io", "images", "import", archive.toString()));
+        Commands.check(List.of("ctr", "--address", socket.toString(), "--namespace", "k8s.io", "images", "import", archive.toString()));
     }
 
     private void startKubelet(Path bin, KubeControlPlane cp) throws IOException {
@@ -224,7 +221,7 @@ public final class RealNode {
                 serializeImagePulls: false
                 resolvConf: /etc/resolv.conf
                 podLogsDir: %s
-                """.formatted(socket, NODE_IP, freePort(), freePort(), dir.resolve("pod-logs")));
+                """.formatted(socket, NODE_IP, KubeControlPlane.freePort(), KubeControlPlane.freePort(), dir.resolve("pod-logs")));
         processes.spawn("kubelet", BinaryFlags.of(bin.resolve("kubelet")).command(
                 "--config", config.toString(), "--kubeconfig", cp.kubeconfig().toString(),
                 "--root-dir", dir.resolve("kubelet").toString(), "--hostname-override", NODE_NAME,
@@ -245,12 +242,12 @@ public final class RealNode {
                 }
                 if (tainted) {
                     last = "tainted " + node.getSpec().getTaints();
-                    pause();
+                    KubeControlPlane.pause();
                     continue;
                 }
                 last = ready.map(c -> c.getReason() + ": " + c.getMessage()).orElse("no Ready condition");
             }
-            pause();
+            KubeControlPlane.pause();
         }
         throw new IllegalStateException("node " + NODE_NAME + " not Ready within 120s (" + last + "):\n" + processes.logTails());
     }
@@ -263,19 +260,19 @@ public final class RealNode {
         Path bin = KubeControlPlane.binDir();
         List<String> tasks = new ArrayList<>();
         try {
-            tasks = Files.exists(socket) ? output(List.of("ctr", "--address", socket.toString(), "--namespace", "k8s.io",
+            tasks = Files.exists(socket) ? Commands.check(List.of("ctr", "--address", socket.toString(), "--namespace", "k8s.io",
                     "tasks", "ls", "-q")).lines().filter(l -> !l.isBlank()).toList() : List.of();
         } catch (IOException e) {
             // containerd is gone already: the shims are killed below by their address
         }
         // the containers first, while containerd still answers: a kubelet asked to stop with pods running takes its time
         for (String task : tasks) {
-            quietly(List.of("ctr", "--address", socket.toString(), "--namespace", "k8s.io", "tasks", "kill", "-a", "-s", "SIGKILL", task));
+            Commands.quietly(List.of("ctr", "--address", socket.toString(), "--namespace", "k8s.io", "tasks", "kill", "-a", "-s", "SIGKILL", task));
         }
         processes.stopAll();
-        quietly(List.of("pkill", "-KILL", "-f", "containerd-shim-runc-v2 .*-address " + socket));
+        Commands.quietly(List.of("pkill", "-KILL", "-f", "containerd-shim-runc-v2 .*-address " + socket));
         if (Files.isExecutable(bin.resolve("kube-proxy"))) {
-            quietly(List.of(bin.resolve("kube-proxy").toString(), "--cleanup"));
+            Commands.quietly(List.of(bin.resolve("kube-proxy").toString(), "--cleanup"));
         }
         deletePodNetworks();
         unmountUnder(dir);
@@ -313,10 +310,10 @@ public final class RealNode {
      */
     private static void deletePodNetworks() {
         try {
-            for (String line : output(List.of("ip", "netns", "list")).lines().toList()) {
+            for (String line : Commands.check(List.of("ip", "netns", "list")).lines().toList()) {
                 String name = line.split(" ")[0];
                 if (name.startsWith("cni-")) {
-                    quietly(List.of("ip", "netns", "delete", name));
+                    Commands.quietly(List.of("ip", "netns", "delete", name));
                 }
             }
         } catch (IOException e) {
@@ -335,57 +332,11 @@ public final class RealNode {
             }
             mounts.sort(Comparator.comparingInt(String::length).reversed());
             for (String m : mounts) {
-                quietly(List.of("umount", "-l", m));
+                Commands.quietly(List.of("umount", "-l", m));
             }
         } catch (IOException e) {
             // best effort
         }
     }
 
-    private static void run(List<String> command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IOException(String.join(" ", command) + " failed: " + out.strip());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted: " + String.join(" ", command), e);
-        }
-    }
-
-    private static String output(List<String> command) throws IOException {
-        Process p = new ProcessBuilder(command).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            p.waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return out;
-    }
-
-    private static void quietly(List<String> command) {
-        try {
-            run(command);
-        } catch (IOException e) {
-            // cleanup: what cannot be undone is left
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -33,12 +33,6 @@ class RealNodeTest {
                 .getItems().stream().map(e -> e.getReason() + ": " + e.getMessage()).toList();
     }
 
-    private static boolean ready(KubernetesClient client, String ns, String name) {
-        Pod p = client.pods().inNamespace(ns).withName(name).get();
-        return p != null && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
-                .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
-    }
-
     @Test
     void aPodIsScheduledRunsPassesItsProbesAndReachesTheApiServerThroughItsServiceIp(KubernetesClient client, TestNamespace ns) {
         pod(client, ns.name(), """
@@ -56,7 +50,7 @@ class RealNodeTest {
                     livenessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 2}
                 """.formatted(RealNode.WORKLOAD_IMAGE));
         try {
-            await().atMost(Duration.ofSeconds(90)).until(() -> ready(client, ns.name(), "web"));
+            await().atMost(Duration.ofSeconds(90)).until(() -> Pods.ready(client.pods().inNamespace(ns.name()).withName("web").get()));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             throw new AssertionError("pod web not Ready: " + describe(client, ns.name(), "web"), e);
         }
